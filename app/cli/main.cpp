@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "command.h"
+
+#include "core/ml/runtime.h"
+
+#include <QGuiApplication>
+#include <QTextStream>
+
+#include <gdal.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace satgpt::cli {
+
+static std::vector<Command> &registry()
+{
+    static std::vector<Command> s_commands;
+    return s_commands;
+}
+
+void registerCommand(const Command &command) { registry().push_back(command); }
+const std::vector<Command> &commands() { return registry(); }
+
+int fail(const QString &message)
+{
+    QTextStream(stderr) << "satgpt: " << message << Qt::endl;
+    return 1;
+}
+
+static void printUsage()
+{
+    QTextStream out(stdout);
+    out << "Usage: satgpt <command> [options]\n\nCommands:\n";
+    auto sorted = commands();
+    std::sort(sorted.begin(), sorted.end(), [](const Command &a, const Command &b) { return qstrcmp(a.name, b.name) < 0; });
+    for (const Command &c : sorted)
+        out << "  " << QString::fromUtf8(c.name).leftJustified(22) << c.summary << '\n';
+    out << "\nRun 'satgpt <command> --help' for a command's options.\n";
+}
+
+} // namespace satgpt::cli
+
+int main(int argc, char **argv)
+{
+    using namespace satgpt::cli;
+    // The CLI renders images and reports but never shows a window: it must run on a server.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(QStringLiteral("satgpt"));
+    QGuiApplication::setOrganizationName(QStringLiteral("SatGPT"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(SATGPT_VERSION));
+    GDALAllRegister();
+    satgpt::ml::configureRuntime();
+
+    QStringList args = QCoreApplication::arguments().mid(1);
+    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")
+        || args.first() == QLatin1String("help")) {
+        printUsage();
+        return args.isEmpty() ? 2 : 0;
+    }
+    if (args.first() == QLatin1String("--version")) {
+        QTextStream(stdout) << "satgpt " << SATGPT_VERSION << Qt::endl;
+        return 0;
+    }
+    // Two-word verbs ("bench canvas") win over one-word ones ("bench").
+    for (int words = 2; words >= 1; --words) {
+        if (args.size() < words)
+            continue;
+        const QString name = args.mid(0, words).join(QLatin1Char(' '));
+        for (const Command &c : commands()) {
+            if (name == QString::fromUtf8(c.name)) {
+                QStringList rest = args.mid(words);
+                rest.prepend(QStringLiteral("satgpt ") + name);
+                return c.run(rest);
+            }
+        }
+    }
+    fail(QStringLiteral("unknown command '%1'").arg(args.first()));
+    printUsage();
+    return 2;
+}
