@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gpt2model.h"
+
+#include "layers.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace satgpt::ml {
+
+void GPT2Cache::reorder(const torch::Tensor &index, bool keepCross)
+{
+    for (auto &t : key)
+        if (t.defined())
+            t = t.index_select(0, index);
+    for (auto &t : value)
+        if (t.defined())
+            t = t.index_select(0, index);
+    if (!keepCross) {
+        for (auto &t : crossKey)
+            if (t.defined())
+                t = t.index_select(0, index);
+        for (auto &t : crossValue)
+            if (t.defined())
+                t = t.index_select(0, index);
+    }
+}
+
+void GPT2Cache::clear()
+{
+    key.clear();
+    value.clear();
+    crossKey.clear();
+    crossValue.clear();
+}
+
+GPT2LMHeadModel::GPT2LMHeadModel(GPT2Config config, torch::TensorOptions options)
+    : m_config(std::move(config))
+{
+    const auto E = m_config.nEmbd, I = m_config.innerSize();
+    auto e = [&](std::initializer_list<int64_t> s) { return torch::empty(s, options); };
+    m_wte = e({m_config.vocabSize, E});
+    m_wpe = e({m_config.nPositions, E});
+    m_lnfW = e({E});
+    m_lnfB = e({E});
+    m_layers.resize(static_cast<size_t>(m_config.nLayer));
+    for (auto &l : m_layers) {
+        l.ln1W = e({E});
+        l.ln1B = e({E});
+        l.attnW = e({E, 3 * E});
+        l.attnB = e({3 * E});
+        l.projW = e({E, E});
+        l.projB = e({E});
+        if (m_config.addCrossAttention) {
+            l.lnxW = e({E});
+            l.lnxB = e({E});
+            l.xqW = e({E, E});
+            l.xqB = e({E});
+            l.xkvW = e({E, 2 * E});
+            l.xkvB = e({2 * E});
+            l.xprojW = e({E, E});
+            l.xprojB = e({E});
+        }
+        l.ln2W = e({E});
+        l.ln2B = e({E});
+        l.fcW = e({E, I});
+        l.fcB = e({I});
+        l.fc2W = e({I, E});
+        l.fc2B = e({E});
+    }
+}
+
+void GPT2LMHeadModel::visit(const std::function<void(const std::string &, torch::Tensor &)> &fn, const std::string &prefix)
+{
+    const std::string t = prefix + "transformer.";
+    fn(t + "wte.weight", m_wte);
+    fn(t + "wpe.weight", m_wpe);
+    for (size_t i = 0; i < m_layers.size(); ++i) {
+        auto &l = m_layers[i];
+        const std::string p = t + "h." + std::to_string(i) + ".";
+        fn(p + "ln_1.weight", l.ln1W);
+        fn(p + "ln_1.bias", l.ln1B);
+        fn(p + "attn.c_attn.weight", l.attnW);
+        fn(p + "attn.c_attn.bias", l.attnB);
+        fn(p + "attn.c_proj.weight", l.projW);
+        fn(p + "attn.c_proj.bias", l.projB);
+        if (m_config.addCrossAttention) {
+            fn(p + "ln_cross_attn.weight", l.lnxW);
+            fn(p + "ln_cross_attn.bias", l.lnxB);
+            fn(p + "crossattention.q_attn.weight", l.xqW);
+            fn(p + "crossattention.q_attn.bias", l.xqB);
+            fn(p + "crossattention.c_attn.weight", l.xkvW);
+            fn(p + "crossattention.c_attn.bias", l.xkvB);
+            fn(p + "crossattention.c_proj.weight", l.xprojW);
+            fn(p + "crossattention.c_proj.bias", l.xprojB);
+        }
+        fn(p + "ln_2.weight", l.ln2W);
+        fn(p + "ln_2.bias", l.ln2B);
+        fn(p + "mlp.c_fc.weight", l.fcW);
+        fn(p + "mlp.c_fc.bias", l.fcB);
+        fn(p + "mlp.c_proj.weight", l.fc2W);
+        fn(p + "mlp.c_proj.bias", l.fc2B);
+    }
+    fn(t + "ln_f.weight", m_lnfW);
+    fn(t + "ln_f.bias", m_lnfB);
+}
+
+std::vector<torch::Tensor *> GPT2LMHeadModel::allTensors()
+{
+    std::vector<torch::Tensor *> all;
+    visit([&](const std::string &, torch::Tensor &t) { all.push_back(&t); });
+    return all;
+}
+
+std::vector<torch::Tensor> GPT2LMHeadModel::parameters() const
+{
+    std::vector<torch::Tensor> p;
+    for (auto *t : const_cast<GPT2LMHeadModel *>(this)->allTensors())
+        p.push_back(*t);
+    return p;
+}
+
+void GPT2LMHeadModel::initRandom(double std)
+{
+    torch::NoGradGuard noGrad;
+    visit([&](const std::string &name, torch::Tensor &t) {
+        const bool isLn = name.find("ln_") != std::string::npos;
+        if (isLn && name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0)
+            t.fill_(1.0);
+        else if (t.dim() >= 2)
+            t.normal_(0.0, std);
+        else
+            t.zero_();
+    });
+}
+
+void GPT2LMHeadModel::to(const torch::TensorOptions &options)
+{
+    for (auto *t : allTensors())
+        *t = t->to(options);
+}
+
+GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
+{
+    using namespace detail;
+    GPT2Output out;
+    const auto &ids = in.inputIds;
+    const auto B = ids.size(0), T = ids.size(1);
+    const auto E = m_config.nEmbd, heads = m_config.nHead, headDim = E / heads;
+    GPT2Cache *cache = in.cache;
+    const int64_t past = cache ? cache->length() : 0;
+    if (past + T > m_config.nPositions)
+        throw std::invalid_argument("sequence of " + std::to_string(past + T) + " tokens exceeds n_positions ("
+                                    + std::to_string(m_config.nPositions) + ")");
+    const auto opts = m_wte.options();
+
+    torch::Tensor pos = in.positionIds.defined()
+        ? in.positionIds
+        : torch::arange(past, past + T, torch::TensorOptions().dtype(torch::kLong).device(opts.device())).unsqueeze(0);
+    auto h = at::embedding(m_wte, ids) + at::embedding(m_wpe, pos);
+    if (m_training && m_config.embdPdrop > 0)
+        h = at::dropout(h, m_config.embdPdrop, true);
+
+    const float lowest = lowestFloat(m_wte);
+    const int64_t total = past + T;
+    // Causal: query i (absolute past + i) sees keys <= past + i. A single new token needs no mask.
+    torch::Tensor causalBlocked;
+    if (T > 1) {
+        auto qi = torch::arange(past, total, torch::TensorOptions().dtype(torch::kLong).device(opts.device())).unsqueeze(1);
+        auto kj = torch::arange(0, total, torch::TensorOptions().dtype(torch::kLong).device(opts.device())).unsqueeze(0);
+        causalBlocked = kj > qi; // [T, total]
+    }
+    torch::Tensor padAdd;
+    if (in.attentionMask.defined())
+        padAdd = ((1.0 - in.attentionMask.to(opts.dtype())) * lowest).view({B, 1, 1, -1});
+    torch::Tensor crossAdd;
+    if (in.encoderAttentionMask.defined())
+        crossAdd = ((1.0 - in.encoderAttentionMask.to(opts.dtype())) * lowest).view({B, 1, 1, -1});
+
+    if (cache) {
+        cache->key.resize(m_layers.size());
+        cache->value.resize(m_layers.size());
+        if (m_config.addCrossAttention) {
+            cache->crossKey.resize(m_layers.size());
+            cache->crossValue.resize(m_layers.size());
+        }
+    }
+
+    for (size_t li = 0; li < m_layers.size(); ++li) {
+        const auto &l = m_layers[li];
+        if (in.outputHiddenStates)
+            out.hiddenStates.push_back(h);
+        double scale = m_config.scaleAttnWeights ? std::sqrt(static_cast<double>(headDim)) : 1.0;
+        if (m_config.scaleAttnByInverseLayerIdx)
+            scale *= static_cast<double>(li + 1);
+
+        // Self-attention: one matmul for q, k and v.
+        auto qkv = conv1d(layerNorm(h, l.ln1W, l.ln1B, m_config.layerNormEpsilon), l.attnW, l.attnB);
+        auto parts = qkv.split(E, 2);
+        auto q = splitHeads(parts[0], heads);
+        auto k = splitHeads(parts[1], heads);
+        auto v = splitHeads(parts[2], heads);
+        if (cache && past > 0) {
+            k = torch::cat({cache->key[li], k}, 2);
+            v = torch::cat({cache->value[li], v}, 2);
+        }
+        if (cache) {
+            cache->key[li] = k;
+            cache->value[li] = v;
+        }
+        if (in.outputPresents) {
+            out.presentKey.push_back(k);
+            out.presentValue.push_back(v);
+        }
+        auto w = at::matmul(q, k.transpose(-1, -2));
+        if (scale != 1.0)
+            w = w / scale;
+        if (causalBlocked.defined())
+            w = w.masked_fill(causalBlocked, lowest);
+        if (padAdd.defined())
+            w = w + padAdd;
+        auto probs = at::softmax(w, -1);
+        if (in.outputAttentions)
+            out.attentions.push_back(probs);
+        if (m_training && m_config.attnPdrop > 0)
+            probs = at::dropout(probs, m_config.attnPdrop, true);
+        auto a = conv1d(mergeHeads(at::matmul(probs, v)), l.projW, l.projB);
+        if (m_training && m_config.residPdrop > 0)
+            a = at::dropout(a, m_config.residPdrop, true);
+        h = h + a;
+
+        if (m_config.addCrossAttention) {
+            torch::Tensor ck, cv;
+            if (cache && cache->crossKey[li].defined()) {
+                ck = cache->crossKey[li];
+                cv = cache->crossValue[li];
+            } else {
+                if (!in.encoderHiddenStates.defined())
+                    throw std::invalid_argument("this GPT-2 has cross-attention and needs encoder hidden states");
+                auto kv = conv1d(in.encoderHiddenStates, l.xkvW, l.xkvB).split(E, 2);
+                ck = splitHeads(kv[0], heads);
+                cv = splitHeads(kv[1], heads);
+                if (cache) {
+                    cache->crossKey[li] = ck;
+                    cache->crossValue[li] = cv;
+                }
+            }
+            auto xq = splitHeads(conv1d(layerNorm(h, l.lnxW, l.lnxB, m_config.layerNormEpsilon), l.xqW, l.xqB), heads);
+            auto xw = at::matmul(xq, ck.transpose(-1, -2));
+            if (scale != 1.0)
+                xw = xw / scale;
+            if (crossAdd.defined())
+                xw = xw + crossAdd;
+            auto xprobs = at::softmax(xw, -1);
+            if (in.outputAttentions)
+                out.crossAttentions.push_back(xprobs);
+            if (m_training && m_config.attnPdrop > 0)
+                xprobs = at::dropout(xprobs, m_config.attnPdrop, true);
+            auto xa = conv1d(mergeHeads(at::matmul(xprobs, cv)), l.xprojW, l.xprojB);
+            if (m_training && m_config.residPdrop > 0)
+                xa = at::dropout(xa, m_config.residPdrop, true);
+            h = h + xa;
+        }
+
+        auto m = activation(conv1d(layerNorm(h, l.ln2W, l.ln2B, m_config.layerNormEpsilon), l.fcW, l.fcB),
+                            m_config.activationFunction);
+        m = conv1d(m, l.fc2W, l.fc2B);
+        if (m_training && m_config.residPdrop > 0)
+            m = at::dropout(m, m_config.residPdrop, true);
+        h = h + m;
+    }
+    h = layerNorm(h, m_lnfW, m_lnfB, m_config.layerNormEpsilon);
+    if (in.outputHiddenStates)
+        out.hiddenStates.push_back(h);
+    if (in.lastTokenLogitsOnly)
+        h = h.narrow(1, T - 1, 1);
+    out.logits = at::linear(h, m_wte);
+    return out;
+}
+
+} // namespace satgpt::ml
