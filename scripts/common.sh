@@ -32,6 +32,8 @@ satgpt_build() {
   export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
   # The ML library uses a precompiled header; ccache may only reuse it with this sloppiness.
   export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+  # Paths relative to the checkout let a fresh clone in another folder reuse the cache.
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$SATGPT_ROOT}
   local jobs=${SATGPT_JOBS:-$(nproc)}
   cmake -S "$SATGPT_ROOT" -B "$SATGPT_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
   cmake --build "$SATGPT_BUILD" -j "$jobs"
