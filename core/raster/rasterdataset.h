@@ -28,6 +28,11 @@ struct BandStatistics
     double percentile(double percent) const;
 };
 
+/// How read() resamples when the output size differs from the window. Auto: average when
+/// reducing (nearest for palette/classified bands, where averaging class numbers is meaningless),
+/// nearest when enlarging so analysts see the real pixels.
+enum class Resampling { Auto, Nearest, Bilinear, Average };
+
 /// One open scene. Wraps a GDAL dataset (pimpl). Not thread-safe: GDAL datasets must not be
 /// shared between threads, so every worker opens its own RasterDataset on the same path
 /// (GDAL's block cache is shared and opening again is cheap).
@@ -46,8 +51,15 @@ public:
     /// Reads `window` (full-resolution pixel coordinates, clipped to the scene) of `bands`
     /// (1-based) resampled to `outSize`, letting GDAL use the overview that matches the
     /// reduction. Scale/offset applied; nodata and mask pixels have valid = 0.
+    /// The block always has `outSize`; parts of the window outside the scene come back with
+    /// valid = 0, so edge tiles keep their geometry. A canceled `feedback` ends the read with an
+    /// Error whose message is "Canceled". Per-read cost is one RasterIO per call (no reopen, no
+    /// statistics).
     Result<RasterBlock> read(const QRect &window, const QSize &outSize, const QVector<int> &bands,
                              Feedback *feedback = nullptr) const;
+    /// As above with an explicit resampling method.
+    Result<RasterBlock> read(const QRect &window, const QSize &outSize, const QVector<int> &bands,
+                             Resampling resampling, Feedback *feedback = nullptr) const;
 
     /// Statistics of one band from the coarsest overview of at least ~512 px (or a subsampled
     /// read when there are no overviews). Cached per band.
@@ -56,6 +68,12 @@ public:
     /// True when the scene is large (> 4096 px on a side) and has no overviews, i.e. roaming
     /// it needs pyramids built (see OverviewBuildJob).
     bool needsOverviews() const;
+
+    /// Opens the same file again for another thread, sharing the parsed info and the statistics
+    /// cache (so it costs one GDALOpen, no metadata parsing). It touches only immutable state, so
+    /// any thread may call it while another thread reads through this object; the copy belongs
+    /// to the calling thread.
+    Result<std::unique_ptr<RasterDataset>> reopen() const;
 
 private:
     RasterDataset();

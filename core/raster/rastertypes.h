@@ -5,6 +5,7 @@
 
 #include <QMap>
 #include <QPointF>
+#include <QRgb>
 #include <QRectF>
 #include <QSize>
 #include <QString>
@@ -43,6 +44,8 @@ struct BandInfo
     QString description;
     QString unit;
     int overviewCount = 0;
+    QVector<QRgb> colorTable; ///< non-empty for palette bands: entry i is the colour of value i
+    bool hasMask = false;     ///< a mask band or alpha band (not just nodata) marks invalid pixels
 };
 
 /// Everything `satgpt info` and the layer panel show about a scene; cheap to copy.
