@@ -39,19 +39,22 @@ int runBenchExplain(const QStringList &args)
     if (!r)
         return satgpt::cli::fail(QString::fromStdString(r.error().toString()));
     QTextStream out(stdout);
-    auto ms = [](double s) { return QString::number(s * 1000.0, 'f', 1) + QStringLiteral(" ms"); };
+    auto ms = [](const satgpt::ml::ExplainBenchFigure &f) {
+        return QStringLiteral("%1 ms wall, %2 ms cpu").arg(f.wall * 1000.0, 8, 'f', 1).arg(f.cpu * 1000.0, 8, 'f', 1);
+    };
     out << "model: " << (options.fullSize ? "ViT-B/16 224 + GPT-2 small (cross-attention), random weights" : "tiny")
         << ", device " << QString::fromStdString(r->device) << ", " << r->threads << " threads\n"
         << "answer tokens: " << options.answerTokens << ", question tokens: " << options.questionTokens
         << ", median of " << options.repeats << "\n"
-        << "grad-cam map:                   " << ms(r->gradCam) << '\n'
-        << "grad-cam++ map:                 " << ms(r->gradCamPlusPlus) << '\n'
-        << "rollout map:                    " << ms(r->rollout) << '\n'
-        << "cross-attention map:            " << ms(r->crossAttention) << '\n'
-        << "plain forward+backward:         " << ms(r->plainForwardBackward) << '\n'
-        << "naive forward+backward (ViT):   " << ms(r->naiveForwardBackward) << '\n'
-        << "grad-cam / plain:               " << QString::number(r->ratio(), 'f', 2) << "x\n"
-        << "first-token latency:            " << ms(r->firstTokenLatency) << '\n';
+        << "grad-cam map:                 " << ms(r->gradCam) << '\n'
+        << "grad-cam++ map:               " << ms(r->gradCamPlusPlus) << '\n'
+        << "rollout map:                  " << ms(r->rollout) << '\n'
+        << "cross-attention map:          " << ms(r->crossAttention) << '\n'
+        << "plain forward+backward:       " << ms(r->plainForwardBackward) << '\n'
+        << "naive forward+backward (ViT): " << ms(r->naiveForwardBackward) << '\n'
+        << "first-token latency:          " << ms(r->firstTokenLatency) << '\n'
+        << "grad-cam / plain:             " << QString::number(r->wallRatio(), 'f', 2) << "x wall, "
+        << QString::number(r->cpuRatio(), 'f', 2) << "x cpu\n";
     return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <vector>
 
@@ -13,17 +14,27 @@ namespace satgpt::ml {
 
 namespace {
 
-double medianSeconds(int repeats, const std::function<void()> &fn)
+double processCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+ExplainBenchFigure measure(int repeats, const std::function<void()> &fn)
 {
     fn(); // warm-up: allocator, OpenMP pool, first-touch of the weights
-    std::vector<double> t;
+    std::vector<double> wall, cpu;
     for (int i = 0; i < std::max(1, repeats); ++i) {
+        const double c0 = processCpuSeconds();
         const auto start = std::chrono::steady_clock::now();
         fn();
-        t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        wall.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        cpu.push_back(processCpuSeconds() - c0);
     }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
+    std::sort(wall.begin(), wall.end());
+    std::sort(cpu.begin(), cpu.end());
+    return {wall[wall.size() / 2], cpu[cpu.size() / 2]};
 }
 
 } // namespace
@@ -67,7 +78,7 @@ Result<ExplainBenchResult> runExplainBench(const ExplainBenchOptions &options)
         r.threads = runtimeThreads();
         auto timeMethod = [&](ExplainMethod m) {
             eo.method = m;
-            return medianSeconds(options.repeats, [&] {
+            return measure(options.repeats, [&] {
                 auto e = explainer.explain(pixels, seq, eo);
                 if (!e)
                     throw std::runtime_error(e.error().toString());
@@ -88,7 +99,7 @@ Result<ExplainBenchResult> runExplainBench(const ExplainBenchOptions &options)
             const auto logits = decoder.forward(in).logits;
             return logits.gather(2, targets.unsqueeze(-1)).sum();
         };
-        r.plainForwardBackward = medianSeconds(options.repeats, [&] {
+        r.plainForwardBackward = measure(options.repeats, [&] {
             torch::Tensor states;
             {
                 torch::NoGradGuard noGrad;
@@ -99,7 +110,7 @@ Result<ExplainBenchResult> runExplainBench(const ExplainBenchOptions &options)
             auto g = torch::autograd::grad({score}, {states});
             (void)g;
         });
-        r.naiveForwardBackward = medianSeconds(options.repeats, [&] {
+        r.naiveForwardBackward = measure(options.repeats, [&] {
             const auto px = pixels.clone().requires_grad_(true);
             ViTForwardOptions vo;
             vo.outputHiddenStates = true;
@@ -110,7 +121,7 @@ Result<ExplainBenchResult> runExplainBench(const ExplainBenchOptions &options)
         });
 
         const auto question = torch::randint(0, gc.vocabSize - 1, {1, options.questionTokens + 1}, torch::kLong);
-        r.firstTokenLatency = medianSeconds(options.repeats, [&] {
+        r.firstTokenLatency = measure(options.repeats, [&] {
             torch::InferenceMode inference;
             const auto states = encoder.forward(pixels).lastHiddenState;
             GPT2Cache cache;

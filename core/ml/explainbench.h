@@ -20,24 +20,33 @@ struct ExplainBenchOptions
     uint64_t seed = 1234;
 };
 
-/// Median wall times in seconds.
+/// One figure: median wall time and median process CPU time, in seconds. On a loaded machine
+/// wall time measures the scheduler; with one intra-op thread CPU time measures the work.
+struct ExplainBenchFigure
+{
+    double wall = 0;
+    double cpu = 0;
+};
+
 struct ExplainBenchResult
 {
     std::string device;
     int threads = 0;
-    double gradCam = 0;          ///< Explainer::explain(GradCam), torch-free map included
-    double gradCamPlusPlus = 0;
-    double rollout = 0;
-    double crossAttention = 0;
+    ExplainBenchFigure gradCam;          ///< Explainer::explain(GradCam), torch-free map included
+    ExplainBenchFigure gradCamPlusPlus;
+    ExplainBenchFigure rollout;
+    ExplainBenchFigure crossAttention;
     /// Baseline: encoder forward (no grad) + teacher-forced decoder forward with its full
     /// [T, vocab] logits + backward of the picked logits to the encoder states. This is the
     /// least a hand-written Grad-CAM must compute.
-    double plainForwardBackward = 0;
+    ExplainBenchFigure plainForwardBackward;
     /// Naive: the same with autograd through the whole ViT (input pixels require grad), as a
     /// hook-based Grad-CAM on an unmodified model does.
-    double naiveForwardBackward = 0;
-    double firstTokenLatency = 0; ///< encoder + decoder over start + question, argmax of the next id
-    double ratio() const { return plainForwardBackward > 0 ? gradCam / plainForwardBackward : 0; }
+    ExplainBenchFigure naiveForwardBackward;
+    /// Encoder + decoder over start + question (KV cache), argmax of the next id.
+    ExplainBenchFigure firstTokenLatency;
+    double wallRatio() const { return plainForwardBackward.wall > 0 ? gradCam.wall / plainForwardBackward.wall : 0; }
+    double cpuRatio() const { return plainForwardBackward.cpu > 0 ? gradCam.cpu / plainForwardBackward.cpu : 0; }
 };
 
 /// Builds the model with random weights (seeded) and times each figure. Errors (out of
