@@ -34,10 +34,21 @@ struct TensorMap
 /// safetensors (https://huggingface.co/docs/safetensors): memory-mapped read of F64/F32/F16/BF16
 /// and integer tensors. The header is bounded (100 MB) and validated (offsets inside the file,
 /// contiguous, sizes match dtype x shape) before any tensor is touched; errors name the file.
+/// Tensors are copied out of the mapping, so they own their memory (writable, independent of the
+/// file; the mapping is released before returning). Headers listed in file order.
 Result<TensorMap> readSafetensors(const std::string &path);
-/// Writes atomically (temporary file + rename), in the layout the reference implementation uses.
+/// As above, also returning the header's `__metadata__` (string -> string) when `metadata` is set.
+Result<TensorMap> readSafetensors(const std::string &path, std::map<std::string, std::string> *metadata);
+/// Writes atomically (temporary file + rename), in the layout the reference implementation uses:
+/// compact JSON, `__metadata__` first (omitted when empty), tensors by descending dtype then name,
+/// header padded with spaces to a multiple of 8. Non-contiguous or non-CPU tensors are copied.
 Status writeSafetensors(const std::string &path, const TensorMap &tensors,
                         const std::map<std::string, std::string> &metadata = {{"format", "pt"}});
+/// The bytes writeSafetensors() would write (for in-memory use and tests). `pathForErrors` only
+/// names the destination in error messages.
+Result<std::vector<unsigned char>> serializeSafetensors(const TensorMap &tensors,
+                                                        const std::map<std::string, std::string> &metadata,
+                                                        const std::string &pathForErrors = {});
 
 /// A `torch.save` zip checkpoint (pytorch_model.bin) read without executing anything: only the
 /// pickle opcodes and globals a state dict needs are accepted (like weights_only=True).
