@@ -2,6 +2,7 @@
 #include "syntheticscene.h"
 
 #include "core/jobs/job.h"
+#include "core/raster/gdalsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -99,6 +100,7 @@ Status writeSyntheticScene(const QString &path, const SyntheticSceneSpec &spec, 
     const QString tmp = path + QStringLiteral(".part");
     QFile::remove(tmp);
 
+    detail::ensureGdal();
     GDALDriverH driver = GDALGetDriverByName("GTiff");
     if (!driver)
         return makeError("GDAL has no GTiff driver", path.toStdString());

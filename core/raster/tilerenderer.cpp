@@ -6,6 +6,7 @@
 #include <QThread>
 #include <QThreadPool>
 
+#include <cpl_conv.h>
 #include <gdal.h>
 
 #include <algorithm>
@@ -57,7 +58,14 @@ Result<PreparedLayer> prepareLayer(const QString &path, const std::optional<Rend
     return layer;
 }
 
-void setRasterBlockCacheLimit(qint64 bytes) { GDALSetCacheMax64(bytes); }
+void setRasterBlockCacheLimit(qint64 bytes)
+{
+    // Also set as the config option, which the raster library's one-time set-up respects
+    // instead of applying its own default later.
+    const QByteArray megabytes = QByteArray::number(std::max<qint64>(1, bytes >> 20));
+    CPLSetConfigOption("GDAL_CACHEMAX", megabytes.constData());
+    GDALSetCacheMax64(bytes);
+}
 
 /// State the workers share with the renderer; outlives it while reads are in flight.
 struct TileRenderer::Shared

@@ -356,6 +356,7 @@ void MapCanvas::viewUpdated()
 
 void MapCanvas::refreshTiles()
 {
+    m_requestedDpr = devicePixelRatioF();
     const QSizeF size = deviceSize();
     for (Layer &l : m_layers) {
         if (l.visible)
@@ -429,6 +430,8 @@ void MapCanvas::setMapTool(MapTool *tool)
 
 void MapCanvas::paintEvent(QPaintEvent *)
 {
+    if (devicePixelRatioF() != m_requestedDpr)
+        refreshTiles(); // moved to a screen with another scale: tiles of another level are needed
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Dark));
     const QSizeF size = deviceSize();

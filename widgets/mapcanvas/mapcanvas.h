@@ -193,6 +193,7 @@ private:
     MapTool *m_tool = nullptr;
     qint64 m_cacheCapacity = qint64(256) << 20;
     bool m_wasComplete = false;
+    qreal m_requestedDpr = 0.0; ///< device pixel ratio the tiles were last requested for
     QPointF m_lastCursorWidget;
     bool m_cursorInside = false;
     mutable std::unique_ptr<Georeference> m_georef;
