@@ -79,16 +79,19 @@ QByteArray le16(quint16 v) { return QByteArray(1, char(v & 0xff)) + QByteArray(1
 QByteArray le32(quint32 v) { return le16(quint16(v & 0xffff)) + le16(quint16(v >> 16)); }
 
 /// A zip archive with stored entries, laid out as torch.save writes them (minus the alignment padding).
-QByteArray makeZip(const QList<QPair<QByteArray, QByteArray>> &entries)
+QByteArray makeZip(const QList<QPair<QByteArray, QByteArray>> &entries, bool deflate = false)
 {
     QByteArray out, central;
     for (const auto &[name, data] : entries) {
         const quint32 offset = quint32(out.size());
         const quint32 crc = crc32(data);
-        out += le32(0x04034b50) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0) + le32(crc) + le32(quint32(data.size()))
-            + le32(quint32(data.size())) + le16(quint16(name.size())) + le16(0) + name + data;
-        central += le32(0x02014b50) + le16(20) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0) + le32(crc)
-            + le32(quint32(data.size())) + le32(quint32(data.size())) + le16(quint16(name.size())) + le16(0) + le16(0)
+        // qCompress gives a 4-byte size, a 2-byte zlib header, raw deflate, and a 4-byte Adler-32.
+        const QByteArray stored = deflate ? qCompress(data, 9).mid(6).chopped(4) : data;
+        const quint16 method = deflate ? 8 : 0;
+        out += le32(0x04034b50) + le16(20) + le16(0) + le16(method) + le16(0) + le16(0) + le32(crc)
+            + le32(quint32(stored.size())) + le32(quint32(data.size())) + le16(quint16(name.size())) + le16(0) + name + stored;
+        central += le32(0x02014b50) + le16(20) + le16(20) + le16(0) + le16(method) + le16(0) + le16(0) + le32(crc)
+            + le32(quint32(stored.size())) + le32(quint32(data.size())) + le16(quint16(name.size())) + le16(0) + le16(0)
             + le16(0) + le16(0) + le32(0) + le32(offset) + name;
     }
     const quint32 cdOffset = quint32(out.size());
@@ -434,6 +437,71 @@ private Q_SLOTS:
         QVERIFY(torch::equal(r->at("h"), torch::tensor({1.0, -2.0}).to(torch::kHalf)));
         QCOMPARE(r->at("p").dim(), int64_t(0));
         QCOMPARE(r->at("p").item<int64_t>(), big);
+    }
+
+    void pytorchBinDeflatedEntries()
+    {
+        // torch writes stored entries, but other zip tools deflate; both read the same.
+        std::vector<float> values{1.5f, -2.0f, 3.25f, 0.0f};
+        PickleWriter w;
+        w.b += '}';
+        w.b += '(';
+        w.tensor("w", "0", 4, 0, {2, 2}, {2, 1});
+        w.b += "u.";
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("deflated.bin"));
+        QVERIFY(writeAll(path, makeZip({{"m/data.pkl", w.b}, {"m/data/0", floatsBytes(values)}}, true)));
+        auto r = readCheckpointFile(str(path));
+        // Needs zlib (core/ml links it when CMake finds it; Debian/CI always have it).
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().toString().c_str());
+        QVERIFY(torch::equal(r->at("w"), torch::tensor({1.5f, -2.0f, 3.25f, 0.0f}).reshape({2, 2})));
+    }
+
+    void convertDropsTiedHeadAndAttentionBuffers()
+    {
+        // A GPT-2 state dict as older transformers saved it: causal-mask buffers, and lm_head
+        // sharing wte's storage.
+        std::vector<float> wte{1, 2, 3, 4, 5, 6};
+        std::vector<float> other{9, 8, 7, 6};
+        const std::vector<uint8_t> mask{1, 0, 1, 1};
+        PickleWriter w;
+        w.b += '}';
+        w.b += '(';
+        w.tensor("transformer.wte.weight", "0", 6, 0, {3, 2}, {2, 1});
+        w.tensor("transformer.h.0.attn.bias", "2", 4, 0, {1, 1, 2, 2}, {4, 4, 2, 1}, "BoolStorage");
+        w.tensor("transformer.h.0.attn.masked_bias", "1", 4, 0, {}, {});
+        w.tensor("transformer.h.0.attn.c_attn.bias", "1", 4, 0, {4}, {1});
+        w.tensor("lm_head.weight", "0", 6, 0, {3, 2}, {2, 1});
+        w.b += "u.";
+        QTemporaryDir dir;
+        const QString in = dir.filePath(QStringLiteral("pytorch_model.bin"));
+        QVERIFY(writeAll(in, makeZip({{"pytorch_model/data.pkl", w.b},
+                                      {"pytorch_model/data/0", floatsBytes(wte)},
+                                      {"pytorch_model/data/1", floatsBytes(other)},
+                                      {"pytorch_model/data/2", QByteArray(reinterpret_cast<const char *>(mask.data()), 4)}})));
+        const QString out = dir.filePath(QStringLiteral("model.safetensors"));
+        auto report = convertCheckpointToSafetensors(str(in), str(out));
+        QVERIFY2(report.ok(), report.ok() ? "" : report.error().toString().c_str());
+        QCOMPARE(report->tensorsWritten, size_t(2));
+        QCOMPARE(report->dropped.size(), size_t(3));
+        auto back = readSafetensors(str(out));
+        QVERIFY(back.ok());
+        QCOMPARE(back->names, (std::vector<std::string>{"transformer.h.0.attn.c_attn.bias", "transformer.wte.weight"}));
+        QVERIFY(torch::equal(back->at("transformer.wte.weight"), torch::arange(1, 7, torch::kFloat).reshape({3, 2})));
+
+        // An untied head (different values) is kept.
+        std::vector<float> head{6, 5, 4, 3, 2, 1};
+        PickleWriter u;
+        u.b += '}';
+        u.b += '(';
+        u.tensor("transformer.wte.weight", "0", 6, 0, {3, 2}, {2, 1});
+        u.tensor("lm_head.weight", "1", 6, 0, {3, 2}, {2, 1});
+        u.b += "u.";
+        QVERIFY(writeAll(in, makeZip({{"archive/data.pkl", u.b}, {"archive/data/0", floatsBytes(wte)}, {"archive/data/1", floatsBytes(head)}})));
+        auto kept = convertCheckpointToSafetensors(str(in), str(out));
+        QVERIFY(kept.ok());
+        QCOMPARE(kept->tensorsWritten, size_t(2));
+        QVERIFY(kept->dropped.empty());
     }
 
     void pytorchBinHostile_data()
