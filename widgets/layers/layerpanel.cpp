@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QStackedWidget>
 #include <QVBoxLayout>
@@ -191,7 +192,8 @@ void LayerPanel::selectLayer(int id)
 void LayerPanel::rebuildList()
 {
     const int selected = selectedLayer();
-    m_loading = true;
+    // Blocked: setting up an item would otherwise report it as toggled and recurse into here.
+    QSignalBlocker blocker(m_list);
     m_list->clear();
     if (m_canvas) {
         const QVector<int> ids = m_canvas->layerIds();
@@ -204,7 +206,6 @@ void LayerPanel::rebuildList()
                 item->setToolTip(r->info().path);
         }
     }
-    m_loading = false;
     if (m_list->count() > 0) {
         int row = 0;
         for (int i = 0; i < m_list->count(); ++i)
@@ -212,11 +213,13 @@ void LayerPanel::rebuildList()
                 row = i;
         m_list->setCurrentRow(row);
     }
+    blocker.unblock();
     loadControls();
 }
 
 void LayerPanel::loadControls()
 {
+    const bool wasLoading = m_loading;
     m_loading = true;
     TileRenderer *r = m_canvas ? m_canvas->layerRenderer(selectedLayer()) : nullptr;
     if (r) {
@@ -256,7 +259,7 @@ void LayerPanel::loadControls()
     } else {
         m_infoLabel->setText(tr("No layer. Open a scene with File > Open."));
     }
-    m_loading = false;
+    m_loading = wasLoading;
     updateEnabledState();
 }
 
