@@ -439,6 +439,10 @@ Result<Gpt2Tokenizer> Gpt2Tokenizer::fromVocabAndMerges(std::unordered_map<std::
             return makeError("Token '" + token + "' has an invalid id " + std::to_string(id));
         maxId = std::max(maxId, id);
     }
+    // Ids index a table, so a hostile file with one huge id must not allocate gigabytes.
+    if (maxId >= int64_t(vocab.size()) + 65536)
+        return makeError("The vocabulary's ids are too sparse (largest id " + std::to_string(maxId) + " for "
+                         + std::to_string(vocab.size()) + " tokens)");
     data->decoder.assign(size_t(maxId + 1), std::string());
     std::vector<bool> used(size_t(maxId + 1), false);
     for (const auto &[token, id] : vocab) {

@@ -262,6 +262,13 @@ private Q_SLOTS:
         QCOMPARE(v.error().path, dir.filePath(QStringLiteral("vocab.json")).toStdString());
         QVERIFY(QString::fromStdString(v.error().message).contains(QStringLiteral("byte")));
 
+        // One huge id must not make the loader allocate a table of billions of entries.
+        QVERIFY(writeText(dir.filePath(QStringLiteral("vocab.json")), "{\"a\": 2000000000}"));
+        auto sparse = Gpt2Tokenizer::load(dir.path().toStdString());
+        QVERIFY(!sparse.ok());
+        QCOMPARE(sparse.error().path, dir.filePath(QStringLiteral("vocab.json")).toStdString());
+        QVERIFY(QString::fromStdString(sparse.error().message).contains(QStringLiteral("sparse")));
+
         // Not JSON at all.
         QVERIFY(writeText(dir.filePath(QStringLiteral("vocab.json")), "\x80\x02garbage"));
         auto j = Gpt2Tokenizer::load(dir.path().toStdString());
