@@ -443,7 +443,7 @@ struct Trainer::Impl
             line[it.key()] = it.value();
         TrainEvent e;
         e.type = type;
-        e.json = line.dump();
+        e.json = line.dump(-1, ' ', false, json::error_handler_t::replace);
         e.step = line.value("step", int64_t(0));
         e.totalSteps = total;
         e.progress = progress;
@@ -661,7 +661,7 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
         s["seed"] = c.seed;
         s["data_order"] = {{"seed", c.seed}, {"epoch", epoch}, {"next_batch", batchInEpoch}, {"batch_size", c.batchSize}};
         std::ofstream out(dir / "trainer_state.json");
-        out << s.dump(2) << '\n';
+        out << s.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
         if (!out)
             return makeError("cannot write trainer_state.json", (dir / "trainer_state.json").string());
         emit("checkpoint", {{"step", step}, {"path", dir.string()}, {"best", isBest}});
@@ -841,7 +841,7 @@ std::string EvalReport::toJson() const
     for (const auto &p : predictions)
         preds.push_back({{"id", p.id}, {"question", p.prompt}, {"prediction", p.prediction}, {"references", p.references}});
     j["predictions"] = preds;
-    return j.dump(2);
+    return j.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
 std::string EvalReport::toMarkdown() const
