@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "jobsdock.h"
 #include "messagebar.h"
 
 #include "core/raster/overviewbuildjob.h"
@@ -18,6 +19,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QVBoxLayout>
@@ -95,6 +97,13 @@ MainWindow::MainWindow(QWidget *parent)
         settings.setValue(QStringLiteral("render/gamma"), s.stretch.gamma);
     });
     connect(m_layerPanel, &LayerPanel::removeRequested, m_canvas, &MapCanvas::removeLayer);
+
+    // Fine-tuning jobs (app/workbench/jobsdock.h): before readSettings so the dock's place is restored.
+    auto *jobsDock = new JobsDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, jobsDock);
+    connect(jobsDock, &JobsDock::messageRaised, this, &MainWindow::showMessage);
+    if (viewMenu)
+        viewMenu->addAction(jobsDock->toggleViewAction());
     readSettings();
 }
 
@@ -390,8 +399,11 @@ void MainWindow::rebuildRecentMenu()
 void MainWindow::readSettings()
 {
     QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1400, 900);
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
+        const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1400, 900);
+        resize(avail.size() * 0.9);
+        move(avail.center() - rect().center());
+    }
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_recentFiles = settings.value(QStringLiteral("files/recent")).toStringList();
     m_scaleBarAction->setChecked(settings.value(QStringLiteral("view/scaleBar"), true).toBool());
