@@ -2,11 +2,10 @@
 #include "command.h"
 
 #include "core/ml/runtime.h"
+#include "core/raster/rasterdataset.h"
 
 #include <QGuiApplication>
 #include <QTextStream>
-
-#include <gdal.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -51,7 +50,7 @@ int main(int argc, char **argv)
     QGuiApplication::setApplicationName(QStringLiteral("satgpt"));
     QGuiApplication::setOrganizationName(QStringLiteral("SatGPT"));
     QGuiApplication::setApplicationVersion(QStringLiteral(SATGPT_VERSION));
-    GDALAllRegister();
+    satgpt::registerGdalDrivers();
     satgpt::ml::configureRuntime();
 
     QStringList args = QCoreApplication::arguments().mid(1);

@@ -3,11 +3,16 @@
 #include "i18n.h"
 #include "mainwindow.h"
 
+#include "core/ml/runtime.h"
+#include "core/raster/rasterdataset.h"
 #include "core/raster/tilerenderer.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QThread>
 #include <QThreadPool>
+
+#include <algorithm>
 
 int main(int argc, char **argv)
 {
@@ -31,6 +36,9 @@ int main(int argc, char **argv)
 
     // Rendered tiles are cached by the canvas; GDAL's own block cache only bridges reads.
     satgpt::setRasterBlockCacheLimit(qint64(128) << 20);
+    satgpt::registerGdalDrivers();
+    // Model work runs on workers; leave one core to the GUI thread where there are several.
+    satgpt::ml::configureRuntime(std::max(1, QThread::idealThreadCount() - 1));
 
     satgpt::MainWindow window;
     window.show();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "annotationintegration.h"
 #include "jobsdock.h"
 #include "messagebar.h"
 
@@ -104,6 +105,11 @@ MainWindow::MainWindow(QWidget *parent)
     connect(jobsDock, &JobsDock::messageRaised, this, &MainWindow::showMessage);
     if (viewMenu)
         viewMenu->addAction(jobsDock->toggleViewAction());
+
+    // Annotations and projects (app/workbench/annotationintegration.h): docks, tools, File > Project.
+    auto *annotations = new AnnotationIntegration(this, m_canvas);
+    connect(this, &MainWindow::sceneOpened, annotations, &AnnotationIntegration::onSceneOpened);
+    connect(annotations, &AnnotationIntegration::openScenesRequested, this, &MainWindow::openScenes);
     readSettings();
 }
 

@@ -634,6 +634,8 @@ bool RasterDataset::needsOverviews() const
     return std::max(inf.width, inf.height) > 4096 && !inf.bands.isEmpty() && inf.bands.front().overviewCount == 0;
 }
 
+void registerGdalDrivers() { detail::ensureGdal(); }
+
 Result<RasterInfo> inspectRaster(const QString &path)
 {
     auto ds = RasterDataset::open(path);

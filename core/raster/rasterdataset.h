@@ -84,4 +84,8 @@ private:
 /// Convenience: open, describe, close.
 Result<RasterInfo> inspectRaster(const QString &path);
 
+/// Registers every GDAL/OGR driver and the block-cache size once per process (idempotent,
+/// thread-safe). main() calls it so code that talks to OGR directly finds its drivers.
+void registerGdalDrivers();
+
 } // namespace satgpt
