@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 
     satgpt::MainWindow window;
     window.show();
-    window.openScenes(parser.positionalArguments());
+    window.openPaths(parser.positionalArguments());
     const int rc = app.exec();
     satgpt::TileRenderer::threadPool()->waitForDone();
     return rc;

@@ -107,9 +107,9 @@ MainWindow::MainWindow(QWidget *parent)
         viewMenu->addAction(jobsDock->toggleViewAction());
 
     // Annotations and projects (app/workbench/annotationintegration.h): docks, tools, File > Project.
-    auto *annotations = new AnnotationIntegration(this, m_canvas);
-    connect(this, &MainWindow::sceneOpened, annotations, &AnnotationIntegration::onSceneOpened);
-    connect(annotations, &AnnotationIntegration::openScenesRequested, this, &MainWindow::openScenes);
+    m_annotations = new AnnotationIntegration(this, m_canvas);
+    connect(this, &MainWindow::sceneOpened, m_annotations, &AnnotationIntegration::onSceneOpened);
+    connect(m_annotations, &AnnotationIntegration::openScenesRequested, this, &MainWindow::openScenes);
     readSettings();
 }
 
@@ -213,6 +213,18 @@ void MainWindow::openDialog()
         return;
     settings.setValue(QStringLiteral("files/lastDir"), QFileInfo(paths.first()).absolutePath());
     openScenes(paths);
+}
+
+void MainWindow::openPaths(const QStringList &paths)
+{
+    QStringList scenes;
+    for (const QString &path : paths) {
+        if (path.endsWith(QLatin1String(".satgpt"), Qt::CaseInsensitive))
+            m_annotations->openProject(path);
+        else
+            scenes << path;
+    }
+    openScenes(scenes);
 }
 
 void MainWindow::openScenes(const QStringList &paths)

@@ -15,6 +15,7 @@ class QProgressBar;
 
 namespace satgpt {
 
+class AnnotationIntegration;
 class LayerPanel;
 class MapCanvas;
 class MessageBar;
@@ -34,6 +35,8 @@ public:
 
     /// Opens scenes in the background, each added as a layer on top when ready.
     void openScenes(const QStringList &paths);
+    /// Command-line paths: `.satgpt` files open as the project, everything else as scenes.
+    void openPaths(const QStringList &paths);
     MapCanvas *canvas() const { return m_canvas; }
     int pendingOpens() const { return m_pendingOpens; }
 
@@ -45,6 +48,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    AnnotationIntegration *m_annotations = nullptr;
     void createActions();
     void createMenus();
     void createStatusBar();
