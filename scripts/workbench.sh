@@ -5,6 +5,7 @@ source "$(dirname "$0")/common.sh"
 satgpt_install_deps
 satgpt_build
 if [ $# -eq 0 ]; then
-  set -- "$SATGPT_ROOT/resources/demo/L7_ETMs.tif"
+  # The demo project: the Landsat 7 scene with a few labelled regions.
+  set -- "$SATGPT_ROOT/resources/demo/demo.satgpt"
 fi
 exec "$SATGPT_BUILD/app/satgpt-workbench" "$@"
