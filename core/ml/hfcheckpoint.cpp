@@ -361,31 +361,34 @@ Result<std::unique_ptr<VisionEncoderDecoder>> loadVisionEncoderDecoder(const std
     }
 }
 
-Status saveVisionEncoderDecoder(VisionEncoderDecoder &model, const std::string &dir, const HfSaveExtras &extras)
+namespace {
+
+// The three model types save the same way: their config JSON plus their named parameters.
+template<typename Model>
+Status saveModel(Model &model, const std::string &dir, const HfSaveExtras &extras)
 {
     try {
         return writeFolder(dir, model.config().toJson(), collect(model), extras);
     } catch (const std::exception &e) {
         return makeError("cannot save the model", dir, e.what());
     }
+}
+
+} // namespace
+
+Status saveVisionEncoderDecoder(VisionEncoderDecoder &model, const std::string &dir, const HfSaveExtras &extras)
+{
+    return saveModel(model, dir, extras);
 }
 
 Status saveViT(ViTModel &model, const std::string &dir, const HfSaveExtras &extras)
 {
-    try {
-        return writeFolder(dir, model.config().toJson(), collect(model), extras);
-    } catch (const std::exception &e) {
-        return makeError("cannot save the model", dir, e.what());
-    }
+    return saveModel(model, dir, extras);
 }
 
 Status saveGPT2(GPT2LMHeadModel &model, const std::string &dir, const HfSaveExtras &extras)
 {
-    try {
-        return writeFolder(dir, model.config().toJson(), collect(model), extras);
-    } catch (const std::exception &e) {
-        return makeError("cannot save the model", dir, e.what());
-    }
+    return saveModel(model, dir, extras);
 }
 
 } // namespace satgpt::ml
