@@ -24,14 +24,19 @@ int runConvert(const QStringList &args)
     const QCommandLineOption outOption(QStringLiteral("out"), QStringLiteral("safetensors file to write"),
                                        QStringLiteral("file"));
     const QCommandLineOption quietOption(QStringLiteral("quiet"), QStringLiteral("Print nothing on success"));
+    const QCommandLineOption dtypeOption(QStringLiteral("dtype"),
+                                         QStringLiteral("Cast floating-point tensors: f16, bf16 or f32 (default: keep)"),
+                                         QStringLiteral("type"));
     parser.addOption(outOption);
     parser.addOption(quietOption);
+    parser.addOption(dtypeOption);
     parser.process(args);
     if (parser.positionalArguments().size() != 1 || !parser.isSet(outOption))
         return fail(QStringLiteral("convert: usage: satgpt convert IN.bin --out model.safetensors"));
 
     auto result = ml::convertCheckpointToSafetensors(parser.positionalArguments().first().toStdString(),
-                                                     parser.value(outOption).toStdString());
+                                                     parser.value(outOption).toStdString(),
+                                                     parser.value(dtypeOption).toStdString());
     if (!result)
         return fail(QString::fromStdString(result.error().toString()));
     if (!parser.isSet(quietOption)) {

@@ -33,6 +33,10 @@ int runTokenizerTrain(const QStringList &args)
                                            QStringLiteral("Never merge a pair seen fewer times (default 2)"),
                                            QStringLiteral("n"), QStringLiteral("2"));
     const QCommandLineOption outOption(QStringLiteral("out"), QStringLiteral("Output directory"), QStringLiteral("dir"));
+    const QCommandLineOption excludeSplitOption(
+        QStringLiteral("exclude-split"),
+        QStringLiteral("Skip JSON records whose split/original_split is this (e.g. test); repeatable"), QStringLiteral("split"));
+    parser.addOption(excludeSplitOption);
     parser.addOption(inputOption);
     parser.addOption(vocabOption);
     parser.addOption(minFreqOption);
@@ -56,12 +60,19 @@ int runTokenizerTrain(const QStringList &args)
     QElapsedTimer timer;
     timer.start();
     ml::BpeTrainer trainer;
+    std::vector<std::string> excluded;
+    for (const QString &split : parser.values(excludeSplitOption))
+        excluded.push_back(split.toStdString());
+    trainer.setExcludedSplits(excluded);
     for (const QString &input : inputs) {
         const Status s = trainer.addPath(input.toStdString());
         if (!s)
             return fail(QString::fromStdString(s.error().toString()));
     }
-    out << "Read " << trainer.textCount() << " texts, " << trainer.distinctWordCount() << " distinct pre-tokens\n";
+    out << "Read " << trainer.textCount() << " texts, " << trainer.distinctWordCount() << " distinct pre-tokens";
+    if (trainer.skippedRecords() > 0)
+        out << ", skipped " << trainer.skippedRecords() << " records of excluded splits";
+    out << "\n";
     out.flush();
 
     ml::BpeTrainerOptions options;

@@ -30,7 +30,26 @@ bool isTextKey(const std::string &key)
     return false;
 }
 
-void collectStrings(const nlohmann::json &j, bool underTextKey, std::vector<std::string> &out)
+struct CollectOptions
+{
+    const std::vector<std::string> *excludedSplits = nullptr;
+    size_t *skipped = nullptr;
+};
+
+bool isExcludedRecord(const nlohmann::json &j, const CollectOptions &o)
+{
+    if (!o.excludedSplits || o.excludedSplits->empty())
+        return false;
+    for (const char *key : {"split", "original_split"}) {
+        const auto it = j.find(key);
+        if (it != j.end() && it->is_string() &&
+            std::find(o.excludedSplits->begin(), o.excludedSplits->end(), it->get<std::string>()) != o.excludedSplits->end())
+            return true;
+    }
+    return false;
+}
+
+void collectStrings(const nlohmann::json &j, bool underTextKey, std::vector<std::string> &out, const CollectOptions &o)
 {
     if (j.is_string()) {
         if (underTextKey)
@@ -38,10 +57,15 @@ void collectStrings(const nlohmann::json &j, bool underTextKey, std::vector<std:
     } else if (j.is_array()) {
         const bool allStrings = !j.empty() && std::all_of(j.begin(), j.end(), [](const nlohmann::json &v) { return v.is_string(); });
         for (const auto &v : j)
-            collectStrings(v, underTextKey || allStrings, out);
+            collectStrings(v, underTextKey || allStrings, out, o);
     } else if (j.is_object()) {
+        if (isExcludedRecord(j, o)) {
+            if (o.skipped)
+                ++*o.skipped;
+            return;
+        }
         for (auto it = j.begin(); it != j.end(); ++it)
-            collectStrings(it.value(), isTextKey(it.key()), out);
+            collectStrings(it.value(), isTextKey(it.key()), out, o);
     }
 }
 
@@ -62,7 +86,10 @@ Status BpeTrainer::addFile(const std::string &path)
         if (j.is_discarded())
             return makeError("Not valid JSON", path);
         std::vector<std::string> texts;
-        collectStrings(j, false, texts);
+        CollectOptions options;
+        options.excludedSplits = &m_excludedSplits;
+        options.skipped = &m_skippedRecords;
+        collectStrings(j, false, texts, options);
         if (texts.empty())
             return makeError("No caption texts found (expected arrays of strings, or \"captions\"/\"text\" fields)", path);
         for (const std::string &t : texts)

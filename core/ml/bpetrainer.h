@@ -47,6 +47,11 @@ public:
     /// Adds every .txt and .json file under `path` (recursively, in sorted order), or `path` itself.
     Status addPath(const std::string &path);
 
+    /// Records (JSON objects) whose "split" or "original_split" is one of `splits` are skipped by
+    /// later addFile/addPath calls, so a vocabulary never learns from a held-out test split.
+    void setExcludedSplits(std::vector<std::string> splits) { m_excludedSplits = std::move(splits); }
+    size_t skippedRecords() const { return m_skippedRecords; }
+
     size_t textCount() const { return m_texts; }
     size_t distinctWordCount() const { return m_wordCounts.size(); }
 
@@ -57,6 +62,8 @@ public:
 private:
     std::unordered_map<std::string, int64_t> m_wordCounts;
     size_t m_texts = 0;
+    std::vector<std::string> m_excludedSplits;
+    size_t m_skippedRecords = 0;
 };
 
 } // namespace satgpt::ml

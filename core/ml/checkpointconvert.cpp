@@ -3,6 +3,8 @@
 
 #include "core/ml/tensorio.h"
 
+#include <optional>
+
 namespace satgpt::ml {
 
 namespace {
@@ -24,8 +26,18 @@ bool isAttentionBuffer(const std::string &name)
 
 } // namespace
 
-Result<CheckpointConversion> convertCheckpointToSafetensors(const std::string &input, const std::string &output)
+Result<CheckpointConversion> convertCheckpointToSafetensors(const std::string &input, const std::string &output,
+                                                            const std::string &dtype)
 {
+    std::optional<torch::ScalarType> cast;
+    if (dtype == "f16" || dtype == "fp16" || dtype == "float16")
+        cast = torch::kFloat16;
+    else if (dtype == "bf16" || dtype == "bfloat16")
+        cast = torch::kBFloat16;
+    else if (dtype == "f32" || dtype == "fp32" || dtype == "float32")
+        cast = torch::kFloat32;
+    else if (!dtype.empty())
+        return makeError("unknown dtype '" + dtype + "' (use f16, bf16 or f32)", output);
     auto loaded = readCheckpointFile(input);
     if (!loaded)
         return loaded.error();
@@ -48,7 +60,7 @@ Result<CheckpointConversion> convertCheckpointToSafetensors(const std::string &i
                     continue;
                 }
             }
-            out.insert(name, t);
+            out.insert(name, cast && t.is_floating_point() ? t.to(*cast) : t);
         }
     } catch (const c10::Error &err) {
         return makeError("Cannot compare the checkpoint's tensors", input, err.what_without_backtrace());

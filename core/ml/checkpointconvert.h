@@ -26,6 +26,9 @@ struct CheckpointConversion
  * `*.attn.bias` / `*.attn.masked_bias` (and the cross-attention ones), which are not weights.
  * Tensors that share storage are written as independent copies (safetensors has no aliasing).
  */
-Result<CheckpointConversion> convertCheckpointToSafetensors(const std::string &input, const std::string &output);
+/// `dtype` "f16", "bf16" or "f32" casts every floating-point tensor (half the bytes for a model
+/// that ships with the application); "" keeps each tensor's type.
+Result<CheckpointConversion> convertCheckpointToSafetensors(const std::string &input, const std::string &output,
+                                                            const std::string &dtype = {});
 
 } // namespace satgpt::ml

@@ -149,6 +149,7 @@ Result<Dataset> readKarpathy(const fs::path &file, const nlohmann::json &j)
                 if (!raw.empty())
                     s.targets.push_back(raw);
             }
+        s.kind = TaskKind::Caption;
         if (!s.targets.empty())
             d.samples.push_back(std::move(s));
     }
@@ -191,6 +192,7 @@ Result<Dataset> readCaptionMap(const fs::path &file, const nlohmann::json &j)
         for (const auto &c : it.value())
             if (c.is_string())
                 s.targets.push_back(c.get<std::string>());
+        s.kind = TaskKind::Caption;
         if (!s.targets.empty())
             d.samples.push_back(std::move(s));
     }
@@ -222,6 +224,7 @@ Result<Dataset> readVqa(const fs::path &file, const nlohmann::json &j)
         s.targets = {answer};
         s.questionType = jsonString(q, "type");
         s.split = normalizeSplit(jsonString(q, "split"));
+        s.kind = TaskKind::Vqa;
         d.samples.push_back(std::move(s));
     }
     return d;
@@ -255,6 +258,7 @@ Result<Dataset> readCocoCounts(const fs::path &file, const nlohmann::json &j)
             s.questionType = "count";
             s.targets = {std::to_string(counts[id][cat.first])};
             s.split = normalizeSplit(jsonString(img, "split"));
+            s.kind = TaskKind::Vqa;
             d.samples.push_back(std::move(s));
         }
     }
@@ -276,16 +280,18 @@ Result<Dataset> readLabelsCsv(const fs::path &file)
         const auto f = row.find("file"), l = row.find("label");
         if (f == row.end() || l == row.end())
             return makeError("labels CSV needs the columns file and label", file.string());
-        names.insert(l->second);
+        names.insert(humanizeClassName(l->second));
     }
     d.classNames.assign(names.begin(), names.end());
     for (const auto &row : rows.value()) {
         Sample s;
         s.id = row.at("file");
         s.imagePath = (file.parent_path() / row.at("file")).lexically_normal().string();
-        const auto it = std::find(d.classNames.begin(), d.classNames.end(), row.at("label"));
+        const auto it = std::find(d.classNames.begin(), d.classNames.end(), humanizeClassName(row.at("label")));
         s.label = it - d.classNames.begin();
-        s.targets = {row.at("label")};
+        s.targets = {*it};
+        s.question = sceneQuestion();
+        s.kind = TaskKind::Classify;
         const auto sp = row.find("split");
         s.split = sp == row.end() ? std::string() : normalizeSplit(sp->second);
         d.samples.push_back(std::move(s));
@@ -307,7 +313,8 @@ Result<Dataset> readClassFolders(const fs::path &root)
         if (e.is_directory())
             classes.push_back(e.path().filename().string());
     std::sort(classes.begin(), classes.end());
-    d.classNames = classes;
+    for (const auto &c : classes)
+        d.classNames.push_back(humanizeClassName(c));
     for (size_t c = 0; c < classes.size(); ++c) {
         std::vector<fs::path> files;
         for (const auto &e : fs::directory_iterator(base / classes[c], ec))
@@ -319,7 +326,9 @@ Result<Dataset> readClassFolders(const fs::path &root)
             s.id = classes[c] + "/" + f.filename().string();
             s.imagePath = f.lexically_normal().string();
             s.label = int64_t(c);
-            s.targets = {classes[c]};
+            s.targets = {d.classNames[c]};
+            s.question = sceneQuestion();
+            s.kind = TaskKind::Classify;
             d.samples.push_back(std::move(s));
         }
     }
@@ -328,8 +337,166 @@ Result<Dataset> readClassFolders(const fs::path &root)
     return d;
 }
 
+/// The annotation chips the workbench exports (chips.json: [{file, annotation, class, caption,
+/// qa: [{question, answer, type}], window}]) as the set `task` asks for: captions (the
+/// annotation's caption plus class-grounded captions), VQA (its question/answer pairs) or
+/// classes (the scene question answered with the class). Unclassified chips have no class sample.
+Result<Dataset> readChips(const fs::path &file, const nlohmann::json &j, TaskKind task)
+{
+    Dataset d;
+    d.task = task;
+    d.format = "chips";
+    d.root = file.parent_path().string();
+    if (!j.is_array())
+        return makeError("not an annotation chip manifest: expected a list of {file, class, caption, qa}", file.string());
+    std::set<std::string> names;
+    for (const auto &c : j) {
+        const std::string cls = humanizeClassName(jsonString(c, "class"));
+        if (!cls.empty() && cls != "unclassified")
+            names.insert(cls);
+    }
+    d.classNames.assign(names.begin(), names.end());
+    for (const auto &c : j) {
+        const std::string name = jsonString(c, "file");
+        if (name.empty())
+            return makeError("a chip entry has no \"file\"", file.string());
+        Sample base;
+        base.id = name;
+        base.imagePath = resolveImage(file.parent_path(), name);
+        base.split = normalizeSplit(jsonString(c, "split"));
+        const std::string cls = humanizeClassName(jsonString(c, "class"));
+        const bool classified = !cls.empty() && cls != "unclassified";
+        if (task == TaskKind::Caption) {
+            Sample s = base;
+            s.kind = TaskKind::Caption;
+            const std::string caption = jsonString(c, "caption");
+            if (!caption.empty())
+                s.targets.push_back(caption);
+            if (classified)
+                for (auto &t : classCaptions(cls))
+                    s.targets.push_back(std::move(t));
+            if (!s.targets.empty())
+                d.samples.push_back(std::move(s));
+        } else if (task == TaskKind::Vqa) {
+            int64_t index = 0;
+            if (c.contains("qa") && c["qa"].is_array())
+                for (const auto &q : c["qa"]) {
+                    Sample s = base;
+                    s.kind = TaskKind::Vqa;
+                    s.id = name + "#" + std::to_string(index++);
+                    s.question = jsonString(q, "question");
+                    s.questionType = jsonString(q, "type");
+                    const std::string answer = jsonString(q, "answer");
+                    if (s.question.empty() || answer.empty())
+                        continue;
+                    s.targets = {answer};
+                    d.samples.push_back(std::move(s));
+                }
+        } else if (classified) {
+            Sample s = base;
+            s.kind = TaskKind::Classify;
+            s.question = sceneQuestion();
+            s.targets = {cls};
+            s.label = std::find(d.classNames.begin(), d.classNames.end(), cls) - d.classNames.begin();
+            d.samples.push_back(std::move(s));
+        }
+    }
+    return d;
+}
+
+bool isChipManifest(const fs::path &file)
+{
+    return file.filename() == "chips.json";
+}
+
+/// Caption text without images, for decoder pretraining: caption maps, Karpathy files and lists
+/// of records with a "captions" list (split from "split" or "original_split"). Returns an empty
+/// set (not an error) for JSON that holds no captions, so a folder scan can skip VQA/COCO files.
+Result<Dataset> readTextCorpus(const fs::path &file)
+{
+    Dataset d;
+    d.task = TaskKind::Text;
+    d.format = "text";
+    d.root = file.parent_path().string();
+    auto j = readJson(file);
+    if (!j)
+        return j.error();
+    const auto &v = j.value();
+    const auto addText = [&](std::vector<std::string> captions, const std::string &split, const std::string &id) {
+        if (captions.empty())
+            return;
+        Sample s;
+        s.id = id;
+        s.targets = std::move(captions);
+        s.split = normalizeSplit(split);
+        s.kind = TaskKind::Text;
+        d.samples.push_back(std::move(s));
+    };
+    if (v.is_object() && v.contains("annotations") && v.contains("categories"))
+        return d; // COCO detection: no text
+    if (v.is_object() && v.contains("images") && v["images"].is_array()) {
+        auto k = readKarpathy(file, v);
+        if (!k)
+            return k.error();
+        for (auto &s : k->samples)
+            addText(s.targets, s.split, s.id);
+    } else if (v.is_array()) {
+        int64_t index = 0;
+        for (const auto &r : v) {
+            if (!r.is_object() || !r.contains("captions") || !r["captions"].is_array())
+                continue;
+            std::vector<std::string> captions;
+            for (const auto &c : r["captions"])
+                if (c.is_string())
+                    captions.push_back(c.get<std::string>());
+            std::string split = jsonString(r, "split");
+            if (split.empty())
+                split = jsonString(r, "original_split");
+            addText(std::move(captions), split, file.filename().string() + "#" + std::to_string(index++));
+        }
+    } else if (v.is_object()) {
+        bool isMap = !v.empty();
+        for (auto it = v.begin(); it != v.end() && isMap; ++it)
+            isMap = it.value().is_array() && !it.value().empty() && it.value().front().is_string();
+        if (isMap) {
+            auto m = readCaptionMap(file, v);
+            if (!m)
+                return m.error();
+            for (auto &s : m->samples)
+                addText(s.targets, s.split, s.id);
+        }
+    }
+    return d;
+}
+
+/// Every .json under `root` (itself and one level of sub-folders), sorted.
+std::vector<fs::path> jsonFilesNear(const fs::path &root)
+{
+    std::vector<fs::path> out;
+    std::error_code ec;
+    const auto scan = [&](const fs::path &dir) {
+        for (const auto &e : fs::directory_iterator(dir, ec))
+            if (e.is_regular_file() && lower(e.path().extension().string()) == ".json")
+                out.push_back(e.path());
+    };
+    scan(root);
+    for (const auto &e : fs::directory_iterator(root, ec))
+        if (e.is_directory())
+            scan(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 Result<Dataset> readJsonForTask(const fs::path &file, TaskKind task)
 {
+    if (task == TaskKind::Text)
+        return readTextCorpus(file);
+    if (isChipManifest(file)) {
+        auto j = readJson(file);
+        if (!j)
+            return j.error();
+        return readChips(file, j.value(), task);
+    }
     auto j = readJson(file);
     if (!j)
         return j.error();
@@ -364,6 +531,10 @@ std::optional<TaskKind> taskFromString(const std::string &name)
         return TaskKind::Vqa;
     if (n == "classify" || n == "classification")
         return TaskKind::Classify;
+    if (n == "text" || n == "lm")
+        return TaskKind::Text;
+    if (n == "mix")
+        return TaskKind::Mix;
     return std::nullopt;
 }
 
@@ -373,6 +544,8 @@ std::string taskToString(TaskKind task)
     case TaskKind::Caption: return "caption";
     case TaskKind::Vqa: return "vqa";
     case TaskKind::Classify: return "classify";
+    case TaskKind::Text: return "text";
+    case TaskKind::Mix: return "mix";
     }
     return "caption";
 }
@@ -394,13 +567,33 @@ std::string vqaPrompt(const std::string &question)
     return VisionLanguageModel::questionPrompt(question);
 }
 
-Result<Dataset> loadDataset(const std::string &pathString, TaskKind task)
+namespace {
+
+Result<Dataset> loadDatasetUnnamed(const std::string &pathString, TaskKind task)
 {
     const fs::path path(pathString);
     std::error_code ec;
     if (!fs::exists(path, ec))
         return makeError("the data set does not exist", pathString);
+    if (task == TaskKind::Mix)
+        return makeError("a mix is read with loadDataMix", pathString);
     try {
+        if (task == TaskKind::Text && fs::is_directory(path, ec)) {
+            Dataset all;
+            all.task = TaskKind::Text;
+            all.format = "text";
+            all.root = path.string();
+            for (const auto &f : jsonFilesNear(path)) {
+                auto d = readTextCorpus(f);
+                if (!d)
+                    return d;
+                for (auto &smp : d->samples)
+                    all.samples.push_back(std::move(smp));
+            }
+            if (all.samples.empty())
+                return makeError("no caption text found in the folder or its sub-folders (see docs/datasets.md)", pathString);
+            return all;
+        }
         if (fs::is_regular_file(path, ec)) {
             if (lower(path.extension().string()) == ".csv")
                 return readLabelsCsv(path);
@@ -418,10 +611,11 @@ Result<Dataset> loadDataset(const std::string &pathString, TaskKind task)
             std::sort(karpathy.begin(), karpathy.end());
             candidates = karpathy;
             candidates.push_back(path / "captions.json");
+            candidates.push_back(path / "chips.json");
         } else if (task == TaskKind::Vqa) {
-            candidates = {path / "vqa.json", path / "questions.json", path / "annotations_coco.json"};
+            candidates = {path / "vqa.json", path / "questions.json", path / "annotations_coco.json", path / "chips.json"};
         } else {
-            candidates = {path / "labels.csv"};
+            candidates = {path / "labels.csv", path / "chips.json"};
         }
         for (const auto &c : candidates) {
             if (!fs::is_regular_file(c, ec))
@@ -440,6 +634,168 @@ Result<Dataset> loadDataset(const std::string &pathString, TaskKind task)
     } catch (const std::exception &e) {
         return makeError("cannot read the data set", pathString, e.what());
     }
+}
+
+std::string sourceName(const fs::path &path)
+{
+    std::error_code ec;
+    if (fs::is_directory(path, ec))
+        return path.filename().empty() ? path.parent_path().filename().string() : path.filename().string();
+    const std::string stem = path.stem().string();
+    // captions.json, vqa.json, labels.csv: the folder says more than the file.
+    static const std::set<std::string> generic = {"captions", "vqa", "labels", "questions", "annotations_coco", "chips"};
+    return generic.count(lower(stem)) ? path.parent_path().filename().string() : stem;
+}
+
+} // namespace
+
+Result<Dataset> loadDataset(const std::string &pathString, TaskKind task)
+{
+    auto d = loadDatasetUnnamed(pathString, task);
+    if (d && d->name.empty())
+        d->name = sourceName(fs::path(pathString));
+    return d;
+}
+
+std::string humanizeClassName(const std::string &label)
+{
+    std::string l = label;
+    // RSSCN7 prefixes its classes with a sorting letter: aGrass, bField, ... gParking.
+    if (l.size() > 2 && std::islower(static_cast<unsigned char>(l[0])) && std::isupper(static_cast<unsigned char>(l[1])))
+        l.erase(0, 1);
+    std::string out;
+    for (size_t i = 0; i < l.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(l[i]);
+        if (c == '_' || c == '-') {
+            out += ' ';
+            continue;
+        }
+        if (std::isupper(c) && i > 0 && std::islower(static_cast<unsigned char>(l[i - 1])))
+            out += ' ';
+        out += char(std::tolower(c));
+    }
+    return out;
+}
+
+std::vector<std::string> classCaptions(const std::string &name)
+{
+    const bool vowel = !name.empty() && std::string("aeiou").find(name[0]) != std::string::npos;
+    const std::string a = vowel ? "an " : "a ";
+    return {"a satellite image of " + a + name + " area.",
+            "an aerial view of " + a + name + " scene.",
+            "this is " + a + name + " area seen from above.",
+            "the image shows " + a + name + " area.",
+            "a remote sensing image of " + name + ".",
+            "an overhead view of " + a + name + " scene.",
+            "there is " + a + name + " area in the image.",
+            "it is " + a + name + " scene."};
+}
+
+std::string sceneQuestion()
+{
+    return "what type of scene is this?";
+}
+
+const std::vector<std::string> &sceneQuestions()
+{
+    static const std::vector<std::string> questions = {
+        sceneQuestion(), "what is the land cover?", "what is the theme of this picture?",
+        "what kind of area is shown?", "what is in this image?"};
+    return questions;
+}
+
+Result<std::vector<Dataset>> loadDataMix(const std::string &paths)
+{
+    std::vector<fs::path> roots;
+    std::stringstream list(paths);
+    std::string item;
+    while (std::getline(list, item, ','))
+        if (!item.empty())
+            roots.emplace_back(item);
+    if (roots.empty())
+        return makeError("no data folder given for the mix");
+    // Candidate files: the recognised names in each folder and its sub-folders.
+    std::vector<std::pair<fs::path, TaskKind>> files;
+    std::error_code ec;
+    for (const auto &root : roots) {
+        if (!fs::exists(root, ec))
+            return makeError("the data set does not exist", root.string());
+        if (fs::is_regular_file(root, ec)) {
+            const bool csv = lower(root.extension().string()) == ".csv";
+            files.emplace_back(root, csv ? TaskKind::Classify : TaskKind::Mix);
+            continue;
+        }
+        std::vector<fs::path> dirs{root};
+        for (const auto &e : fs::directory_iterator(root, ec))
+            if (e.is_directory())
+                dirs.push_back(e.path());
+        std::sort(dirs.begin() + 1, dirs.end());
+        for (const auto &dir : dirs) {
+            if (fs::is_regular_file(dir / "labels.csv", ec))
+                files.emplace_back(dir / "labels.csv", TaskKind::Classify);
+            for (const auto &e : fs::directory_iterator(dir, ec)) {
+                const std::string n = e.path().filename().string();
+                if (!e.is_regular_file() || lower(e.path().extension().string()) != ".json")
+                    continue;
+                if (n == "captions.json" || n.rfind("dataset_", 0) == 0 || n == "vqa.json" || n == "questions.json" ||
+                    n == "annotations_coco.json" || n == "chips.json")
+                    files.emplace_back(e.path(), TaskKind::Mix);
+            }
+        }
+    }
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+
+    std::vector<Dataset> out;
+    for (const auto &[file, kind] : files) {
+        if (isChipManifest(file)) {
+            // An annotation export: its captions, its questions and its classes, as three sets.
+            for (const auto &[task, suffix] : {std::pair{TaskKind::Caption, "-captions"}, std::pair{TaskKind::Vqa, "-qa"},
+                                               std::pair{TaskKind::Classify, ""}}) {
+                auto d = loadDataset(file.string(), task);
+                if (!d)
+                    return d.error();
+                d->name += suffix;
+                if (!d->samples.empty())
+                    out.push_back(std::move(d).value());
+            }
+            continue;
+        }
+        Result<Dataset> d = kind == TaskKind::Classify ? loadDataset(file.string(), TaskKind::Classify)
+                                                      : loadDataset(file.string(), TaskKind::Vqa);
+        if (!d)
+            return d.error();
+        if (d->samples.empty())
+            continue;
+        if (d->task != TaskKind::Classify) {
+            out.push_back(std::move(d).value());
+            continue;
+        }
+        // Classes -> a caption set and a scene-question set over the same images and splits.
+        Dataset captions;
+        captions.task = TaskKind::Caption;
+        captions.name = d->name + "-captions";
+        captions.root = d->root;
+        captions.format = d->format;
+        Dataset questions = d.value();
+        uint64_t index = 0;
+        for (auto &s : questions.samples) {
+            Sample c = s;
+            c.kind = TaskKind::Caption;
+            c.question.clear();
+            c.targets = classCaptions(d->classNames[size_t(s.label)]);
+            captions.samples.push_back(std::move(c));
+            // Rephrasings teach the question's meaning; validation and test keep the canonical one
+            // so their accuracy is comparable between runs.
+            if (s.split == "train" || s.split.empty())
+                s.question = sceneQuestions()[index++ % sceneQuestions().size()];
+        }
+        out.push_back(std::move(captions));
+        out.push_back(std::move(questions));
+    }
+    if (out.empty())
+        return makeError("no data set with images found in the mix (see docs/datasets.md)", paths);
+    return out;
 }
 
 std::vector<Sample> selectSplit(const Dataset &dataset, const std::string &splitName, const SplitOptions &options)

@@ -18,9 +18,11 @@
 
 namespace satgpt::ml {
 
-enum class TaskKind { Caption, Vqa, Classify };
+/// Text is language-model pretraining of the decoder on caption text without images; Mix trains
+/// every recognised set under one or more folders at once, each sample with its own kind.
+enum class TaskKind { Caption, Vqa, Classify, Text, Mix };
 
-/// "caption" | "vqa" | "classify" (also "classification", "count" -> Vqa).
+/// "caption" | "vqa" | "classify" | "text" | "mix" (also "classification", "count" -> Vqa, "lm" -> Text).
 std::optional<TaskKind> taskFromString(const std::string &name);
 std::string taskToString(TaskKind task);
 
@@ -48,12 +50,14 @@ struct Sample
     std::vector<std::string> targets;
     int64_t label = -1;
     std::string split; ///< "train", "validation", "test" (normalised), or "" when the source has none
+    TaskKind kind = TaskKind::Caption; ///< what this sample trains; set by every reader
 };
 
 struct Dataset
 {
     TaskKind task = TaskKind::Caption;
     std::string root;
+    std::string name;   ///< short source name (folder or file stem), used to prefix metrics in a mix
     std::string format; ///< which reader was used, e.g. "karpathy", "captions-map", "vqa-json", "labels-csv", "folders", "coco-count"
     std::vector<std::string> classNames;
     std::vector<Sample> samples;
@@ -69,6 +73,23 @@ struct SplitOptions
 /// Reads the data set at `path` (a folder or a JSON/CSV file) for `task`; see docs/datasets.md
 /// for the recognised layouts. Errors name the file and the reason.
 Result<Dataset> loadDataset(const std::string &path, TaskKind task);
+
+/// Mix: every data set found in `paths` (comma-separated folders or files; a folder is searched
+/// itself and one level of sub-folders) for the caption, VQA, COCO-count and labels.csv layouts.
+/// Classification sets are expanded for a vision-language model: each image gives a caption
+/// sample (class-grounded captions from varied templates, one picked per epoch) and a scene
+/// question ("what type of scene is this?" and rephrasings) answered with the class name. Sets
+/// without images (text-only captions) are skipped here; they feed TaskKind::Text.
+Result<std::vector<Dataset>> loadDataMix(const std::string &paths);
+
+/// The class label as words: "DenseResidential" -> "dense residential", RSSCN7's "dRiverLake" -> "river lake".
+std::string humanizeClassName(const std::string &label);
+/// Class-grounded captions for a (humanized) class name, varied wording.
+std::vector<std::string> classCaptions(const std::string &className);
+/// The canonical scene question classification is asked (and evaluated) with, and rephrasings
+/// training draws from.
+std::string sceneQuestion();
+const std::vector<std::string> &sceneQuestions();
 
 /// The samples of one split: "train", "validation" or "test". Sets whose source has no split get
 /// a seeded one (so do sets with train but no validation samples: validation is carved out of

@@ -229,14 +229,14 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
             a = at::dropout(a, m_config.residPdrop, true);
         h = h + a;
 
-        if (m_config.addCrossAttention) {
+        const bool crossAttend = m_config.addCrossAttention &&
+                                 (in.encoderHiddenStates.defined() || (cache && cache->crossKey[li].defined()));
+        if (crossAttend) {
             torch::Tensor ck, cv;
             if (cache && cache->crossKey[li].defined()) {
                 ck = cache->crossKey[li];
                 cv = cache->crossValue[li];
             } else {
-                if (!in.encoderHiddenStates.defined())
-                    throw std::invalid_argument("this GPT-2 has cross-attention and needs encoder hidden states");
                 auto kv = conv1d(in.encoderHiddenStates, l.xkvW, l.xkvB).split(E, 2);
                 ck = splitHeads(kv[0], heads);
                 cv = splitHeads(kv[1], heads);

@@ -86,8 +86,18 @@ Result<TrainConfig> TrainConfig::fromJson(const std::string &text, const std::st
         if (j.contains("task")) {
             const auto t = taskFromString(j["task"].get<std::string>());
             if (!t)
-                return makeError("unknown task '" + j["task"].get<std::string>() + "' (caption, vqa, classify)", path);
+                return makeError("unknown task '" + j["task"].get<std::string>() + "' (caption, vqa, classify, text, mix)", path);
             c.task = *t;
+        }
+        // The Fine-tune dialog's task mix and several data sources train as one mix.
+        const auto count = [&](const char *key) { return j.contains(key) && j[key].is_array() ? j[key].size() : size_t(0); };
+        if (count("data_dirs") > 1 || count("tasks") > 1) {
+            c.task = TaskKind::Mix;
+            if (count("data_dirs") > 0) {
+                c.data.clear();
+                for (const auto &d : j["data_dirs"])
+                    c.data += (c.data.empty() ? "" : ",") + d.get<std::string>();
+            }
         }
         get("out", c.out);
         get("resume", c.resume);
@@ -170,7 +180,8 @@ struct BatchMaker
     std::vector<int64_t> promptIds(const Sample &s) const
     {
         std::vector<int64_t> ids{codec->startId()};
-        if (task == TaskKind::Vqa) {
+        // VQA, counting and classification samples carry a question; captions and text do not.
+        if (!s.question.empty()) {
             const auto q = codec->encode(vqaPrompt(s.question));
             ids.insert(ids.end(), q.begin(), q.end());
         }
@@ -186,17 +197,19 @@ struct BatchMaker
         size_t maxLen = 1;
         for (size_t idx : indices) {
             const Sample &s = (*samples)[idx];
-            auto img = (*loader)(s.imagePath, s.region);
-            if (!img) {
-                b.error = img.error().toString();
-                return b;
-            }
-            if (img->width <= 0 || img->height <= 0 || img->pixels.size() != size_t(img->width * img->height * 3)) {
-                b.error = s.imagePath + ": the image loader returned an empty or inconsistent buffer";
-                return b;
-            }
             std::mt19937_64 rng(mixSeed(seed, uint64_t(epoch), idx));
-            images.push_back(augmentImage(imageToTensor(*img, transform), rng, augment));
+            if (s.kind != TaskKind::Text) {
+                auto img = (*loader)(s.imagePath, s.region);
+                if (!img) {
+                    b.error = img.error().toString();
+                    return b;
+                }
+                if (img->width <= 0 || img->height <= 0 || img->pixels.size() != size_t(img->width * img->height * 3)) {
+                    b.error = s.imagePath + ": the image loader returned an empty or inconsistent buffer";
+                    return b;
+                }
+                images.push_back(augmentImage(imageToTensor(*img, transform), rng, augment));
+            }
             // One reference per epoch, chosen by (seed, epoch, sample): every caption gets used.
             const std::string &target = s.targets.empty() ? std::string() : s.targets[size_t(rng() % s.targets.size())];
             std::vector<int64_t> in = promptIds(s);
@@ -224,7 +237,14 @@ struct BatchMaker
             b.inputIds[i].narrow(0, 0, len).copy_(torch::tensor(inputs[i], torch::kLong));
             b.labels[i].narrow(0, 0, len).copy_(torch::tensor(labels[i], torch::kLong));
         }
-        b.pixels = torch::stack(images);
+        // Text batches (decoder pretraining) have no pixels; a batch never mixes the two.
+        if (!images.empty()) {
+            if (images.size() != indices.size()) {
+                b.error = "a batch mixes samples with and without images";
+                return b;
+            }
+            b.pixels = torch::stack(images);
+        }
         return b;
     }
 };
@@ -277,6 +297,7 @@ struct EvalResult
     std::map<std::string, double> metrics;
     std::vector<EvalReport::Prediction> predictions;
     std::vector<std::vector<int64_t>> confusion;
+    int64_t tokens = 0;
 };
 
 /// Teacher-forced loss plus greedy generation and task metrics over `samples`.
@@ -315,7 +336,7 @@ Result<EvalResult> evaluateSamples(TrainingModel &tm, const std::vector<Sample> 
             break;
         if (!batch->error.empty())
             return makeError("cannot load a validation image", {}, batch->error);
-        const auto pixels = batch->pixels.to(device);
+        const auto pixels = batch->pixels.defined() ? batch->pixels.to(device) : torch::Tensor();
         VisionEncoderDecoderForward fw;
         fw.pixelValues = pixels;
         fw.decoderInputIds = batch->inputIds.to(device);
@@ -324,6 +345,8 @@ Result<EvalResult> evaluateSamples(TrainingModel &tm, const std::vector<Sample> 
         const int64_t tokens = (batch->labels != -100).sum().item<int64_t>();
         lossSum += out.loss.item<double>() * double(tokens);
         lossTokens += tokens;
+        if (task == TaskKind::Text)
+            continue; // a language model is scored by its loss (perplexity) only
         // Greedy generation, grouped by prompt length (captions and classes share the 1-token prompt).
         std::map<size_t, std::vector<int64_t>> groups; // prompt length -> rows
         std::vector<std::vector<int64_t>> prompts;
@@ -347,11 +370,14 @@ Result<EvalResult> evaluateSamples(TrainingModel &tm, const std::vector<Sample> 
             hyps.push_back(generated[i]);
             refs.push_back(s.targets);
             types.push_back(s.questionType);
-            r.predictions.push_back({s.id, task == TaskKind::Vqa ? s.question : std::string(), generated[i], s.targets});
+            r.predictions.push_back({s.id, s.question, generated[i], s.targets});
         }
     }
     r.metrics["loss"] = lossTokens ? lossSum / double(lossTokens) : 0.0;
-    if (task == TaskKind::Caption) {
+    r.tokens = lossTokens;
+    if (task == TaskKind::Text) {
+        r.metrics["perplexity"] = std::exp(r.metrics["loss"]);
+    } else if (task == TaskKind::Caption) {
         const auto m = evaluateCaptions(hyps, refs);
         r.metrics["bleu1"] = m.bleu[0];
         r.metrics["bleu2"] = m.bleu[1];
@@ -393,6 +419,100 @@ Result<EvalResult> evaluateSamples(TrainingModel &tm, const std::vector<Sample> 
         r.confusion = m.confusion;
     }
     return r;
+}
+
+/// One validation/test group: a data set's samples of one kind, scored with that kind's metrics.
+struct EvalGroup
+{
+    std::string name;
+    TaskKind task = TaskKind::Caption;
+    std::vector<std::string> classNames;
+    std::vector<Sample> samples;
+};
+
+struct PreparedData
+{
+    std::vector<Sample> train;
+    std::vector<EvalGroup> groups; ///< of the requested evaluation split
+};
+
+/// The training samples and the evaluation groups of `evalSplit` for a single set or a mix. In a
+/// mix, sets smaller than 5 % of the training samples are repeated up to that share, so the few
+/// real captions and VQA pairs are not drowned by thousands of class-templated samples.
+Result<PreparedData> prepareData(const std::string &data, TaskKind task, const SplitOptions &so,
+                                 const std::string &evalSplit, int64_t maxEvalSamples)
+{
+    std::vector<Dataset> sets;
+    if (task == TaskKind::Mix) {
+        auto mix = loadDataMix(data);
+        if (!mix)
+            return mix.error();
+        sets = std::move(mix).value();
+    } else {
+        auto d = loadDataset(data, task);
+        if (!d)
+            return d.error();
+        sets.push_back(std::move(d).value());
+    }
+    PreparedData p;
+    std::vector<std::vector<Sample>> trainParts;
+    size_t total = 0;
+    for (const auto &set : sets) {
+        trainParts.push_back(selectSplit(set, "train", so));
+        total += trainParts.back().size();
+        EvalGroup g;
+        g.name = set.name;
+        g.task = task == TaskKind::Mix ? set.task : task;
+        g.classNames = set.classNames;
+        g.samples = selectSplit(set, evalSplit, so);
+        if (maxEvalSamples > 0 && int64_t(g.samples.size()) > maxEvalSamples) {
+            // Evenly spaced, not the first N: sets are often sorted by class.
+            std::vector<Sample> subset;
+            const double stride = double(g.samples.size()) / double(maxEvalSamples);
+            for (int64_t i = 0; i < maxEvalSamples; ++i)
+                subset.push_back(g.samples[size_t(double(i) * stride)]);
+            g.samples = std::move(subset);
+        }
+        if (!g.samples.empty())
+            p.groups.push_back(std::move(g));
+    }
+    for (auto &part : trainParts) {
+        size_t repeat = 1;
+        if (task == TaskKind::Mix && !part.empty())
+            repeat = std::max<size_t>(1, size_t(0.05 * double(total) / double(part.size())));
+        for (size_t r = 0; r < repeat; ++r)
+            p.train.insert(p.train.end(), part.begin(), part.end());
+    }
+    return p;
+}
+
+/// Scores every group; one group keeps plain metric names, several are prefixed with the group
+/// name ("aid/accuracy") and share a token-weighted "loss".
+Result<EvalResult> evaluateGroups(TrainingModel &tm, const std::vector<EvalGroup> &groups, const ImageLoader &loader,
+                                  int64_t batchSize, int64_t maxNewTokens, int64_t maxTargetTokens, torch::Device device,
+                                  const std::atomic<bool> *cancel)
+{
+    if (groups.size() == 1)
+        return evaluateSamples(tm, groups[0].samples, groups[0].task, groups[0].classNames, loader, batchSize,
+                               maxNewTokens, maxTargetTokens, device, cancel);
+    EvalResult all;
+    double lossSum = 0;
+    for (const auto &g : groups) {
+        auto r = evaluateSamples(tm, g.samples, g.task, g.classNames, loader, batchSize, maxNewTokens, maxTargetTokens,
+                                 device, cancel);
+        if (!r)
+            return r.error();
+        for (const auto &kv : r->metrics)
+            all.metrics[g.name + "/" + kv.first] = kv.second;
+        lossSum += r->metrics["loss"] * double(r->tokens);
+        all.tokens += r->tokens;
+        for (auto &pr : r->predictions) {
+            pr.id = g.name + ":" + pr.id;
+            all.predictions.push_back(std::move(pr));
+        }
+    }
+    all.metrics["loss"] = all.tokens ? lossSum / double(all.tokens) : 0.0;
+    return all;
 }
 
 double lrFactor(int64_t step, int64_t warmup, int64_t total)
@@ -531,16 +651,17 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
     TrainingModel &tm = *tmResult.value();
     tm.to(device);
 
-    auto dataset = loadDataset(c.data, c.task);
-    if (!dataset)
-        return fail(dataset.error(), 0);
     SplitOptions so;
     so.seed = c.seed;
     so.validationFraction = c.validationFraction;
-    const std::vector<Sample> train = selectSplit(dataset.value(), "train", so);
-    std::vector<Sample> validation = selectSplit(dataset.value(), "validation", so);
-    if (c.maxEvalSamples > 0 && int64_t(validation.size()) > c.maxEvalSamples)
-        validation.resize(size_t(c.maxEvalSamples));
+    auto prepared = prepareData(c.data, c.task, so, "validation", c.maxEvalSamples);
+    if (!prepared)
+        return fail(prepared.error(), 0);
+    const std::vector<Sample> &train = prepared->train;
+    const std::vector<EvalGroup> &validation = prepared->groups;
+    int64_t validationSamples = 0;
+    for (const auto &g : validation)
+        validationSamples += int64_t(g.samples.size());
     if (train.empty())
         return fail(makeError("the data set has no training samples", c.data), 0);
 
@@ -634,7 +755,8 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
           {"device", device.is_cuda() ? "cuda" : "cpu"}, {"resumed_from_step", step}},
          0, 0, 0, totalSteps);
     if (!validation.empty())
-        log("info", std::to_string(train.size()) + " training and " + std::to_string(validation.size()) + " validation samples");
+        log("info", std::to_string(train.size()) + " training and " + std::to_string(validationSamples) + " validation samples in " +
+                        std::to_string(validation.size()) + " group(s)");
     else
         log("warning", "no validation samples: evaluation and best-model selection are skipped");
 
@@ -680,8 +802,7 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
     const auto runEval = [&]() -> Result<bool> {
         if (validation.empty())
             return false;
-        auto r = evaluateSamples(tm, validation, c.task, dataset->classNames, loader, c.batchSize, c.maxNewTokens,
-                                 c.maxTargetTokens, device, cancel);
+        auto r = evaluateGroups(tm, validation, loader, c.batchSize, c.maxNewTokens, c.maxTargetTokens, device, cancel);
         tm.model().setTraining(true);
         if (!r)
             return r.error();
@@ -726,7 +847,8 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
                 return fail(makeError("cannot load a training image", {}, batch->error), step);
             ++batchInEpoch;
             VisionEncoderDecoderForward fw;
-            fw.pixelValues = batch->pixels.to(device);
+            if (batch->pixels.defined())
+                fw.pixelValues = batch->pixels.to(device);
             fw.decoderInputIds = batch->inputIds.to(device);
             fw.labels = batch->labels.to(device);
             if (useAutocast)
@@ -887,28 +1009,27 @@ Result<EvalReport> evaluateModel(const EvalConfig &config, const ImageLoader &lo
         if (!tm)
             return tm.error();
         tm.value()->to(device);
-        auto dataset = loadDataset(config.data, config.task);
-        if (!dataset)
-            return dataset.error();
         SplitOptions so;
         so.seed = config.seed;
         so.validationFraction = config.validationFraction;
-        auto samples = selectSplit(dataset.value(), config.split, so);
-        if (config.maxSamples > 0 && int64_t(samples.size()) > config.maxSamples)
-            samples.resize(size_t(config.maxSamples));
-        if (samples.empty())
+        auto prepared = prepareData(config.data, config.task, so, config.split, config.maxSamples);
+        if (!prepared)
+            return prepared.error();
+        if (prepared->groups.empty())
             return makeError("the split '" + config.split + "' of the data set is empty", config.data);
-        auto r = evaluateSamples(*tm.value(), samples, config.task, dataset->classNames, loader, config.batchSize,
-                                 config.maxNewTokens, 64, device, cancel);
+        auto r = evaluateGroups(*tm.value(), prepared->groups, loader, config.batchSize, config.maxNewTokens, 64, device,
+                                cancel);
         if (!r)
             return r.error();
         EvalReport report;
         report.task = taskToString(config.task);
         report.split = normalizeSplit(config.split);
-        report.samples = int64_t(samples.size());
+        for (const auto &g : prepared->groups)
+            report.samples += int64_t(g.samples.size());
         report.metrics = r->metrics;
         report.predictions = r->predictions;
-        report.classNames = dataset->classNames;
+        if (prepared->groups.size() == 1)
+            report.classNames = prepared->groups[0].classNames;
         report.confusion = r->confusion;
         return report;
     } catch (const c10::Error &e) {

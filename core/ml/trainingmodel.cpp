@@ -141,8 +141,9 @@ bool isByteVocabulary(const fs::path &dir)
     return true;
 }
 
-/// The small from-scratch form -> a full HF vision-encoder-decoder config with the byte vocabulary.
-json expandSmallConfig(const json &s)
+/// The small from-scratch form -> a full HF vision-encoder-decoder config, with the byte
+/// vocabulary or (key "tokenizer") a BPE vocabulary of `vocab` ids whose end-of-text is `eos`.
+json expandSmallConfig(const json &s, int64_t vocab = 257, int64_t eos = kByteEos)
 {
     const int64_t hidden = s.value("hidden_size", int64_t(64));
     const int64_t encHidden = s.value("encoder_hidden_size", hidden);
@@ -163,7 +164,7 @@ json expandSmallConfig(const json &s)
                 {"attention_probs_dropout_prob", 0.0}};
     const double dropout = s.value("dropout", 0.0);
     json dec = {{"model_type", "gpt2"},
-                {"vocab_size", 257},
+                {"vocab_size", vocab},
                 {"n_positions", s.value("max_positions", int64_t(128))},
                 {"n_embd", decHidden},
                 {"n_layer", s.value("decoder_layers", int64_t(2))},
@@ -176,17 +177,17 @@ json expandSmallConfig(const json &s)
                 {"embd_pdrop", dropout},
                 {"attn_pdrop", dropout},
                 {"resid_pdrop", dropout},
-                {"bos_token_id", kByteEos},
-                {"eos_token_id", kByteEos},
-                {"pad_token_id", kByteEos},
-                {"decoder_start_token_id", kByteEos}};
+                {"bos_token_id", eos},
+                {"eos_token_id", eos},
+                {"pad_token_id", eos},
+                {"decoder_start_token_id", eos}};
     return {{"model_type", "vision-encoder-decoder"},
             {"architectures", {"VisionEncoderDecoderModel"}},
             {"is_encoder_decoder", true},
             {"tie_word_embeddings", false},
-            {"decoder_start_token_id", kByteEos},
-            {"pad_token_id", kByteEos},
-            {"eos_token_id", kByteEos},
+            {"decoder_start_token_id", eos},
+            {"pad_token_id", eos},
+            {"eos_token_id", eos},
             {"encoder", enc},
             {"decoder", dec}};
 }
@@ -231,6 +232,7 @@ Result<std::unique_ptr<TrainingModel>> TrainingModel::load(const std::string &pa
     json configJson;
     fs::path weights;
     fs::path folder;
+    fs::path tokenizerFolder; ///< a small config's "tokenizer" (vocab.json + merges.txt)
     if (fs::is_directory(path, ec)) {
         folder = path;
         auto j = readJson(path / "config.json");
@@ -248,7 +250,19 @@ Result<std::unique_ptr<TrainingModel>> TrainingModel::load(const std::string &pa
         auto j = readJson(path);
         if (!j)
             return j.error();
-        configJson = j->contains("encoder") ? j.value() : expandSmallConfig(j.value());
+        if (j->contains("encoder")) {
+            configJson = j.value();
+        } else if (j->contains("tokenizer") && (*j)["tokenizer"].is_string()) {
+            tokenizerFolder = fs::path((*j)["tokenizer"].get<std::string>());
+            if (tokenizerFolder.is_relative())
+                tokenizerFolder = path.parent_path() / tokenizerFolder;
+            auto tok = Gpt2Tokenizer::load(tokenizerFolder.string());
+            if (!tok)
+                return tok.error();
+            configJson = expandSmallConfig(j.value(), tok->vocabSize(), tok->eosId());
+        } else {
+            configJson = expandSmallConfig(j.value());
+        }
     } else {
         return makeError("the model does not exist", pathString);
     }
@@ -291,17 +305,18 @@ Result<std::unique_ptr<TrainingModel>> TrainingModel::load(const std::string &pa
 
     // Text codec: the byte vocabulary for from-scratch configs and folders that carry it.
     const int64_t vocab = vc.decoder.vocabSize;
-    if (folder.empty() || isByteVocabulary(folder)) {
+    const fs::path codecFolder = folder.empty() ? tokenizerFolder : folder;
+    if (codecFolder.empty() || isByteVocabulary(codecFolder)) {
         if (vocab != 257 && requireTokenizer)
             return makeError("no tokenizer: a config without a model folder must use the byte vocabulary (vocab_size 257)",
                              pathString);
         tm->m_codec = std::make_unique<ByteCodec>();
     } else {
-        auto tok = Gpt2Tokenizer::load(folder.string());
+        auto tok = Gpt2Tokenizer::load(codecFolder.string());
         if (!tok)
             return tok.error();
         if (tok->vocabSize() > vocab)
-            return makeError("the tokenizer has more ids than the decoder's vocab_size", folder.string());
+            return makeError("the tokenizer has more ids than the decoder's vocab_size", codecFolder.string());
         tm->m_codec = std::make_unique<Gpt2Codec>(std::move(tok).value());
     }
     // Special ids from the config where it has them (HF vit-gpt2 uses 50256 for all three).

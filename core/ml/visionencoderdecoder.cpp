@@ -58,7 +58,10 @@ VisionEncoderDecoderOutput VisionEncoderDecoder::forward(const VisionEncoderDeco
     eo.outputAttentions = in.outputAttentions;
     eo.outputHiddenStates = in.outputHiddenStates;
     eo.interpolatePosEncoding = in.interpolatePosEncoding;
-    out.encoderHiddenStates = encode(in.pixelValues, &out.encoder, eo);
+    // No pixels: the decoder runs as a plain language model (HF skips cross-attention when
+    // encoder_hidden_states is None), which the trainer uses to pretrain on caption text.
+    if (in.pixelValues.defined())
+        out.encoderHiddenStates = encode(in.pixelValues, &out.encoder, eo);
 
     GPT2Input d;
     d.inputIds = in.decoderInputIds;

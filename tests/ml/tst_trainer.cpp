@@ -4,6 +4,7 @@
 // stream, the `satgpt train` worker process, and the data set readers on the team's real data.
 
 #include "core/common/trainingimages.h"
+#include "core/ml/bpetrainer.h"
 #include "core/ml/datasets.h"
 #include "core/ml/trainer.h"
 #include "core/ml/visionlanguagemodel.h"
@@ -233,6 +234,195 @@ private Q_SLOTS:
         auto missing = loadDataset(root + "/no_such_set", TaskKind::Caption);
         QVERIFY(!missing.ok());
         QVERIFY(missing.error().toString().find("no_such_set") != std::string::npos);
+    }
+
+    void classNamesReadAsWords()
+    {
+        QCOMPARE(humanizeClassName("DenseResidential"), std::string("dense residential"));
+        QCOMPARE(humanizeClassName("dRiverLake"), std::string("river lake")); // RSSCN7's sort prefix
+        QCOMPARE(humanizeClassName("storage_tanks"), std::string("storage tanks"));
+        QCOMPARE(humanizeClassName("Airport"), std::string("airport"));
+        const auto captions = classCaptions("airport");
+        QVERIFY(captions.size() >= 6);
+        QCOMPARE(captions[0], std::string("a satellite image of an airport area."));
+        QCOMPARE(classCaptions("forest")[1], std::string("an aerial view of a forest scene."));
+        QCOMPARE(sceneQuestions().front(), sceneQuestion());
+    }
+
+    void mixAndTextOnRealData()
+    {
+        SATGPT_REQUIRE_SHARED("datasets");
+        const std::string root = satgpt::test::sharedPath("datasets").toStdString();
+        auto mix = loadDataMix(root);
+        QVERIFY2(mix.ok(), mix.ok() ? "" : mix.error().toString().c_str());
+        std::map<std::string, const Dataset *> byName;
+        for (const auto &d : mix.value())
+            byName[d.name] = &d;
+        for (const char *name : {"captions", "vqa", "detection_dota", "scene_classification_aid",
+                                 "scene_classification_aid-captions", "scene_classification_rsscn7"})
+            QVERIFY2(byName.count(name), name);
+        const Dataset &aid = *byName["scene_classification_aid"];
+        QCOMPARE(aid.task, TaskKind::Classify);
+        QVERIFY(std::find(aid.classNames.begin(), aid.classNames.end(), "dense residential") != aid.classNames.end());
+        for (const auto &s : selectSplit(aid, "test")) {
+            QCOMPARE(s.question, sceneQuestion()); // held-out splits keep the canonical question
+            QCOMPARE(s.kind, TaskKind::Classify);
+        }
+        const Dataset &aidCaptions = *byName["scene_classification_aid-captions"];
+        QCOMPARE(aidCaptions.samples.size(), aid.samples.size());
+        QVERIFY(aidCaptions.samples.front().question.empty());
+        QCOMPARE(aidCaptions.samples.front().targets.front(), std::string("a satellite image of an airport area."));
+        QCOMPARE(selectSplit(aidCaptions, "train").size(), size_t(2400)); // the class set's own split
+
+        // Decoder pretraining text: every caption file, images or not, with the source's splits.
+        auto text = loadDataset(root, TaskKind::Text);
+        QVERIFY2(text.ok(), text.ok() ? "" : text.error().toString().c_str());
+        const auto train = selectSplit(text.value(), "train");
+        const auto test = selectSplit(text.value(), "test");
+        QVERIFY(train.size() > 2000);
+        QVERIFY(test.size() > 200); // 268 text-only records are test: never trained on
+        for (const auto &s : train) {
+            QVERIFY(s.imagePath.empty());
+            QCOMPARE(s.kind, TaskKind::Text);
+        }
+    }
+
+    void annotationChipsAsData()
+    {
+        // The workbench's annotation export (chips.json) feeds training: caption + class
+        // captions, the question/answer pairs, and the class question.
+        const QString dir = m_dir.path() + "/chips";
+        QDir().mkpath(dir);
+        QJsonArray manifest;
+        for (int i = 0; i < 4; ++i) {
+            QImage img(16, 16, QImage::Format_RGB888);
+            img.fill(Qt::darkGreen);
+            const QString file = QStringLiteral("scene_%1.png").arg(i);
+            QVERIFY(img.save(dir + "/" + file));
+            QJsonArray qa;
+            if (i == 0)
+                qa.append(QJsonObject{{"question", "is there water?"}, {"answer", "no"}, {"type", "presence"}});
+            manifest.append(QJsonObject{{"file", file}, {"annotation", i}, {"scene", "scene"},
+                                        {"class", i == 3 ? "unclassified" : "ConiferForest"},
+                                        {"caption", i == 1 ? "dense trees on a slope" : ""}, {"qa", qa},
+                                        {"window", QJsonArray{0, 0, 16, 16}}});
+        }
+        QFile f(dir + "/chips.json");
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(manifest).toJson());
+        f.close();
+
+        auto mix = loadDataMix(dir.toStdString());
+        QVERIFY2(mix.ok(), mix.ok() ? "" : mix.error().toString().c_str());
+        QCOMPARE(mix->size(), size_t(3));
+        const Dataset &captions = mix->at(0), &qa = mix->at(1), &classes = mix->at(2);
+        QCOMPARE(captions.name, std::string("chips-captions"));
+        QCOMPARE(captions.samples.size(), size_t(3)); // unclassified and uncaptioned: nothing to learn
+        QCOMPARE(captions.samples[1].targets.front(), std::string("dense trees on a slope"));
+        QCOMPARE(captions.samples[1].targets.size(), classCaptions("conifer forest").size() + 1);
+        QCOMPARE(qa.name, std::string("chips-qa"));
+        QCOMPARE(qa.samples.size(), size_t(1));
+        QCOMPARE(qa.samples[0].question, std::string("is there water?"));
+        QCOMPARE(classes.classNames, std::vector<std::string>{"conifer forest"});
+        QCOMPARE(classes.samples.size(), size_t(3)); // the unclassified chip has no class sample
+        QCOMPARE(classes.samples[0].targets.front(), std::string("conifer forest"));
+    }
+
+    void textPretrainingThenMix()
+    {
+        // A BPE vocabulary learned from the captions, a decoder pretrained on their text alone,
+        // then one run over a folder holding a caption set, a class set and a VQA set.
+        const QString root = m_dir.path() + "/mixroot";
+        writeShapesDataset(root + "/shapes", 4);
+        QDir().mkpath(root + "/classes/images");
+        QDir().mkpath(root + "/qa/images");
+        QString labels = QStringLiteral("file,label,split\n");
+        QJsonArray questions;
+        for (int i = 0; i < 24; ++i) {
+            const bool red = i % 2 == 0;
+            QImage img(32, 32, QImage::Format_RGB888);
+            img.fill(red ? QColor(220, 30, 30) : QColor(30, 60, 230));
+            const QString name = QStringLiteral("c%1.png").arg(i);
+            QVERIFY(img.save(root + "/classes/images/" + name));
+            QVERIFY(img.save(root + "/qa/images/" + name));
+            labels += QStringLiteral("images/%1,%2,%3\n").arg(name, red ? "RedField" : "BlueWater", i < 16 ? "train" : (i < 20 ? "val" : "test"));
+            questions.append(QJsonObject{{"image", name}, {"question", "is it red?"}, {"answer", red ? "yes" : "no"}, {"type", "presence"}});
+        }
+        QFile l(root + "/classes/labels.csv");
+        QVERIFY(l.open(QIODevice::WriteOnly));
+        l.write(labels.toUtf8());
+        l.close();
+        QFile q(root + "/qa/vqa.json");
+        QVERIFY(q.open(QIODevice::WriteOnly));
+        q.write(QJsonDocument(questions).toJson());
+        q.close();
+
+        BpeTrainer bpe;
+        QVERIFY(bpe.addPath((root + "/shapes/captions.json").toStdString()).ok());
+        BpeTrainerOptions bo;
+        bo.vocabSize = 320;
+        auto tok = bpe.train(bo);
+        QVERIFY(tok.ok());
+        QVERIFY(tok->save((root + "/tok").toStdString()).ok());
+        const QString config = root + "/small-bpe.json";
+        QFile cf(config);
+        QVERIFY(cf.open(QIODevice::WriteOnly));
+        cf.write(R"({"image_size": 32, "patch_size": 8, "hidden_size": 64, "num_heads": 2, "encoder_layers": 2,
+                     "decoder_layers": 2, "max_positions": 64, "tokenizer": "tok"})");
+        cf.close();
+
+        TrainConfig t;
+        t.model = config.toStdString();
+        t.data = (root + "/shapes").toStdString();
+        t.task = TaskKind::Text;
+        t.out = (m_dir.path() + "/run-text").toStdString();
+        t.maxSteps = 40;
+        t.batchSize = 16;
+        t.learningRate = 3e-3;
+        t.warmupSteps = 4;
+        const Run text = train(t);
+        QCOMPARE(text.doneStatus, QStringLiteral("succeeded"));
+        double first = 0, last = 0;
+        for (int s = 1; s <= 5; ++s) {
+            first += text.losses.at(s) / 5;
+            last += text.losses.at(36 + s - 1) / 5;
+        }
+        QVERIFY2(last < first * 0.6, qPrintable(QStringLiteral("%1 -> %2").arg(first).arg(last)));
+        QVERIFY(!text.evals.empty());
+        QVERIFY(text.evals.back().value("metrics").toObject().value("perplexity").toDouble() > 1.0);
+
+        TrainConfig m;
+        m.model = t.out + "/final";
+        m.data = root.toStdString();
+        m.task = TaskKind::Mix;
+        m.out = (m_dir.path() + "/run-mix").toStdString();
+        m.maxSteps = 12;
+        m.batchSize = 8;
+        m.learningRate = 1e-3;
+        m.maxNewTokens = 8;
+        const Run mixRun = train(m);
+        QCOMPARE(mixRun.doneStatus, QStringLiteral("succeeded"));
+        QVERIFY(!mixRun.evals.empty());
+        const auto metrics = mixRun.evals.back().value("metrics").toObject();
+        for (const char *key : {"loss", "shapes/bleu4", "classes/accuracy", "classes/macroF1", "classes-captions/ciderD",
+                                "qa/accuracy"})
+            QVERIFY2(metrics.contains(key), key);
+
+        auto vlm = VisionLanguageModel::load(m.out + "/final");
+        QVERIFY2(vlm.ok(), vlm.ok() ? "" : vlm.error().toString().c_str());
+        QCOMPARE(vlm.value()->info().vocabSize, tok->vocabSize());
+
+        // `satgpt eval`-style evaluation of one held-out class split through the same path.
+        EvalConfig ec;
+        ec.model = m.out + "/final";
+        ec.data = (root + "/classes").toStdString();
+        ec.task = TaskKind::Classify;
+        ec.split = "test";
+        auto report = evaluateModel(ec, trainingImageLoader());
+        QVERIFY2(report.ok(), report.ok() ? "" : report.error().toString().c_str());
+        QCOMPARE(report->samples, int64_t(4));
+        QCOMPARE(report->classNames, (std::vector<std::string>{"blue water", "red field"}));
+        QCOMPARE(report->predictions.front().prompt, sceneQuestion());
     }
 
     void trainingLearns()
