@@ -8,6 +8,8 @@
 #include "tokenizer.h"
 #include "visionencoderdecoder.h"
 
+#include <algorithm>
+#include <cctype>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -115,7 +117,11 @@ VisionLanguageModel::~VisionLanguageModel() = default;
 
 std::string VisionLanguageModel::questionPrompt(const std::string &question)
 {
-    return "question: " + trim(question) + " answer:";
+    // Lower case (ASCII) so "What is the land cover?" typed in the chat meets the same tokens as
+    // the lower-case questions of training; a compact BPE vocabulary has no capitalised forms.
+    std::string q = trim(question);
+    std::transform(q.begin(), q.end(), q.begin(), [](unsigned char c) { return char(c < 128 ? std::tolower(c) : c); });
+    return "question: " + q + " answer:";
 }
 
 Result<std::unique_ptr<VisionLanguageModel>> VisionLanguageModel::load(const std::string &dir, const DeviceOptions &options)
