@@ -9,6 +9,8 @@
 #include "core/raster/tilerenderer.h"
 #include "widgets/layers/layerpanel.h"
 #include "widgets/mapcanvas/mapcanvas.h"
+#include "widgets/reports/reportdialog.h"
+#include "core/project/project.h"
 
 #include <QAction>
 #include <QApplication>
@@ -110,6 +112,25 @@ MainWindow::MainWindow(QWidget *parent)
     m_annotations = new AnnotationIntegration(this, m_canvas);
     connect(this, &MainWindow::sceneOpened, m_annotations, &AnnotationIntegration::onSceneOpened);
     connect(m_annotations, &AnnotationIntegration::openScenesRequested, this, &MainWindow::openScenes);
+
+    // Reports (widgets/reports/reportdialog.h): File > Export Report..., over a snapshot of the project.
+    auto *reportAction = new QAction(tr("Export &Report..."), this);
+    reportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    connect(reportAction, &QAction::triggered, this, [this] {
+        Project *project = m_annotations->project();
+        if (!project) {
+            showMessage(tr("No project"), tr("Open or create a project before exporting a report."), QtWarningMsg);
+            return;
+        }
+        auto *dialog = new ReportDialog(ReportData::fromProject(*project), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &ReportDialog::messageRaised, this, &MainWindow::showMessage);
+        dialog->show();
+    });
+    if (QMenu *fileMenu = menuBar()->actions().isEmpty() ? nullptr : menuBar()->actions().first()->menu()) {
+        fileMenu->insertAction(m_quitAction, reportAction);
+        fileMenu->insertSeparator(m_quitAction);
+    }
     readSettings();
 }
 
