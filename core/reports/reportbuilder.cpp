@@ -312,9 +312,12 @@ QImage Assembler::chip(SceneCache &s, const QRect &window, int maxSide)
 void Assembler::titlePage()
 {
     const QString title = m_options.title.isEmpty() ? m_data.projectName : m_options.title;
-    // Inline style: QTextDocument ignores class selectors on headings.
-    m_html += QStringLiteral("<h1 class=\"title\" style=\"font-size: 26pt; margin-top: 140px\">%1</h1>\n").arg(esc(title));
-    m_html += QStringLiteral("<p>%1</p>\n").arg(esc(tr("Analysis report")));
+    // A styled paragraph rather than <h1>: QTextDocument keeps its own heading sizes.
+    m_html += QStringLiteral("<p class=\"title\" style=\"margin-top: 150px; margin-bottom: 6px\"><span style=\"font-size: 28pt; "
+                             "font-weight: bold; color: #1d2f45\">%1</span></p>\n")
+                  .arg(esc(title));
+    m_html += QStringLiteral("<p style=\"margin-bottom: 40px\"><span style=\"font-size: 14pt; color: #555555\">%1</span></p>\n")
+                  .arg(esc(tr("Analysis report")));
     m_html += QStringLiteral("<table class=\"data\" border=\"1\" cellspacing=\"0\" cellpadding=\"4\">\n");
     if (!m_options.author.isEmpty())
         m_html += row(tr("Author"), esc(m_options.author));
