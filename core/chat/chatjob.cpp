@@ -77,21 +77,28 @@ Status ChatJob::run()
     }
     Q_EMIT regionReady(image.value());
     setProgress(0.05);
+    auto stopped = [this] {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_entry.canceled = true;
+        return Status{};
+    };
     if (isCanceled())
-        return {};
+        return stopped();
 
     setStatusText(tr("Loading the model"));
     auto model = ModelCache::instance().languageModel(m_request.modelPath);
     if (!model)
         return model.error();
     ml::GenerationSettings settings = m_request.generation.value_or(model.value()->defaultSettings());
+    if (m_request.maxNewTokens > 0)
+        settings.maxNewTokens = m_request.maxNewTokens;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_entry.generation = settings;
     }
     setProgress(0.1);
     if (isCanceled())
-        return {};
+        return stopped();
 
     setStatusText(tr("Generating"));
     const int maxTokens = std::max(1, settings.maxNewTokens);

@@ -32,6 +32,8 @@ struct ChatRequest
     QString modelPath;
     /// Unset: the model folder's generation_config.json.
     std::optional<ml::GenerationSettings> generation;
+    /// > 0: overrides maxNewTokens of whichever settings apply (the panel's length limit).
+    int maxNewTokens = 0;
     /// The region is read from the scene at most this large (long side); the model then
     /// resizes it to its input size.
     int maxReadSide = 512;
