@@ -898,6 +898,15 @@ Result<TensorMap> readCheckpointFile(const std::string &path)
         return makeError("The file is empty, not a checkpoint", path);
     if (size >= 4 && head[0] == 'P' && head[1] == 'K' && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6)))
         return readPytorchBin(path);
+    // Safetensors before the pickle check: a header length whose low byte is 0x80 (one file in
+    // 256) starts with the pickle protocol byte too.
+    if (size >= 9 && head[8] == '{') {
+        uint64_t headerLength = 0;
+        for (int i = 7; i >= 0; --i)
+            headerLength = (headerLength << 8) | head[i];
+        if (headerLength <= size - 8)
+            return readSafetensors(path);
+    }
     if (head[0] == 0x80)
         return makeError("This is a legacy/arbitrary pickle (the pre-1.6 torch.save format or a plain Python pickle), not "
                          "supported for safety: loading it could run arbitrary code. Re-save it as safetensors, or "

@@ -324,6 +324,25 @@ private Q_SLOTS:
         QCOMPARE(result.error().path, str(path));
     }
 
+    void safetensorsHeaderLengthLooksLikePickle()
+    {
+        // A header of 128 bytes makes the file start with 0x80, the pickle protocol byte; the
+        // content sniffer must still read it as safetensors (a real fp16 model hit this).
+        QTemporaryDir dir;
+        QByteArray header = R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
+        header.append(QByteArray(128 - header.size(), ' '));
+        QByteArray bytes(8, '\0');
+        bytes[0] = char(0x80);
+        bytes += header;
+        const float one = 1.0f;
+        bytes.append(reinterpret_cast<const char *>(&one), 4);
+        const QString path = dir.filePath("model.safetensors");
+        QVERIFY(writeAll(path, bytes));
+        const auto result = readCheckpointFile(str(path));
+        QVERIFY2(result.ok(), result.ok() ? "" : result.error().toString().c_str());
+        QCOMPARE(result->at("a").item<float>(), 1.0f);
+    }
+
     void safetensorsMissingFileAndUnwritableDestination()
     {
         QTemporaryDir dir;
