@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "annotationintegration.h"
+#include "chatdock.h"
 #include "jobsdock.h"
 #include "messagebar.h"
 
@@ -112,6 +113,14 @@ MainWindow::MainWindow(QWidget *parent)
     m_annotations = new AnnotationIntegration(this, m_canvas);
     connect(this, &MainWindow::sceneOpened, m_annotations, &AnnotationIntegration::onSceneOpened);
     connect(m_annotations, &AnnotationIntegration::openScenesRequested, this, &MainWindow::openScenes);
+
+    // Chat about the scene (app/workbench/chatdock.h): a dock on the right, under View.
+    auto *chatDock = new ChatDock(this, m_canvas, m_annotations);
+    addDockWidget(Qt::RightDockWidgetArea, chatDock);
+    connect(chatDock, &ChatDock::messageRaised, this, &MainWindow::showMessage);
+    connect(jobsDock, &JobsDock::activeModelRequested, chatDock, &ChatDock::useModel);
+    if (viewMenu)
+        viewMenu->addAction(chatDock->toggleViewAction());
 
     // Reports (widgets/reports/reportdialog.h): File > Export Report..., over a snapshot of the project.
     auto *reportAction = new QAction(tr("Export &Report..."), this);
