@@ -8,7 +8,7 @@ SATGPT_BUILD=${SATGPT_BUILD:-$SATGPT_ROOT/build}
 SATGPT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6svg6-dev qt6-translations-l10n
-  libtorch-dev libopenblas0-openmp
+  libtorch-dev libgloo-dev libopenblas0-openmp
   libgdal-dev gdal-bin libopencv-dev libqcustomplot-dev nlohmann-json3-dev zlib1g-dev
   xvfb xauth imagemagick poppler-utils file dpkg-dev
 )

@@ -88,9 +88,17 @@ int runTrain(const QStringList &args)
     const QCommandLineOption device(QStringLiteral("device"), QStringLiteral("auto | cpu | cuda."), QStringLiteral("DEV"));
     const QCommandLineOption maxEval(QStringLiteral("max-eval-samples"), QStringLiteral("Cap on validation samples."), QStringLiteral("N"));
     const QCommandLineOption noAugment(QStringLiteral("no-augment"), QStringLiteral("Disable flips/rotations/colour jitter."));
+    // Data parallelism (docs/distributed.md): torchrun's RANK, WORLD_SIZE, LOCAL_RANK,
+    // MASTER_ADDR and MASTER_PORT, overridden by these flags.
+    const QCommandLineOption rank(QStringLiteral("rank"), QStringLiteral("This process's rank in a data-parallel job (RANK)."), QStringLiteral("N"));
+    const QCommandLineOption worldSize(QStringLiteral("world-size"), QStringLiteral("Number of processes (WORLD_SIZE)."), QStringLiteral("N"));
+    const QCommandLineOption localRank(QStringLiteral("local-rank"), QStringLiteral("GPU index on this node (LOCAL_RANK)."), QStringLiteral("N"));
+    const QCommandLineOption masterAddr(QStringLiteral("master-addr"), QStringLiteral("Host of rank 0 (MASTER_ADDR)."), QStringLiteral("HOST"));
+    const QCommandLineOption masterPort(QStringLiteral("master-port"), QStringLiteral("Rendezvous port on rank 0 (MASTER_PORT)."), QStringLiteral("PORT"));
+    const QCommandLineOption distBackend(QStringLiteral("dist-backend"), QStringLiteral("auto | gloo | nccl."), QStringLiteral("NAME"));
     for (const auto *o : {&config, &model, &data, &task, &epochs, &maxSteps, &batch, &accum, &lr, &wd, &warmup, &seed, &out, &resume,
                           &events, &freeze, &freezeBlocks, &evalSteps, &saveSteps, &metric, &patience, &workers, &device, &maxEval,
-                          &noAugment})
+                          &noAugment, &rank, &worldSize, &localRank, &masterAddr, &masterPort, &distBackend})
         p.addOption(*o);
     p.process(args);
 
@@ -164,8 +172,27 @@ int runTrain(const QStringList &args)
     intOpt(maxEval, c.maxEvalSamples);
     if (p.isSet(noAugment))
         c.augment = false;
+    auto dist = ml::DistributedConfig::fromEnvironment();
+    if (!dist)
+        return fail(QString::fromStdString(dist.error().toString()));
+    c.distributed = dist.value();
+    auto distInt = [&](const QCommandLineOption &o, int &field) {
+        int64_t v = field;
+        intOpt(o, v);
+        field = int(v);
+    };
+    distInt(rank, c.distributed.rank);
+    distInt(worldSize, c.distributed.worldSize);
+    distInt(localRank, c.distributed.localRank);
+    distInt(masterPort, c.distributed.masterPort);
+    if (p.isSet(masterAddr))
+        c.distributed.masterAddr = p.value(masterAddr).toStdString();
+    if (p.isSet(distBackend))
+        c.distributed.backend = p.value(distBackend).toStdString();
     if (!okAll)
         return 1;
+    if (auto st = c.distributed.validate(); !st)
+        return fail(QString::fromStdString(st.error().toString()));
     if (c.model.empty() || c.data.empty() || c.out.empty())
         return fail(QStringLiteral("--model, --data and --out are required (or a --config job file with them)"));
     if (c.resume.empty() && p.isSet(resume))
@@ -173,7 +200,7 @@ int runTrain(const QStringList &args)
 
     const bool eventMode = p.isSet(events);
     installCancelHandlers(eventMode || !isatty(STDIN_FILENO));
-    const bool bar = !eventMode && isatty(STDERR_FILENO);
+    const bool bar = !eventMode && isatty(STDERR_FILENO) && c.distributed.isMain();
 
     ml::Trainer trainer(c, trainingImageLoader());
     std::string doneStatus;
@@ -210,7 +237,7 @@ int runTrain(const QStringList &args)
             fail(QString::fromStdString(result.error().toString()));
         return 1;
     }
-    if (!eventMode)
+    if (!eventMode && c.distributed.isMain())
         QTextStream(stderr) << "model: " << QString::fromStdString(result->modelDir) << Qt::endl;
     return 0;
 }

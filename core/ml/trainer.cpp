@@ -515,6 +515,16 @@ Result<EvalResult> evaluateGroups(TrainingModel &tm, const std::vector<EvalGroup
     return all;
 }
 
+/// optimizer.zero_grad() with set_to_none (PyTorch's default since 2.0; libtorch 1.13 only
+/// zeroes): the gradient buffers are freed between steps, so they never coexist with the next
+/// forward pass's activations, which lowers the peak memory by up to the size of the gradients.
+void releaseGradients(const std::vector<torch::Tensor> &params)
+{
+    for (auto p : params)
+        if (p.grad().defined())
+            p.mutable_grad() = torch::Tensor();
+}
+
 double lrFactor(int64_t step, int64_t warmup, int64_t total)
 {
     // HF get_cosine_schedule_with_warmup, evaluated at the optimizer step about to be taken.
@@ -552,6 +562,10 @@ struct Trainer::Impl
     ImageLoader loader;
     EventSink sink;
     std::ofstream metricsLog;
+    /// Rank 0 (or a single process) reports and writes; the other ranks of a data-parallel job
+    /// only pass on warnings, errors and their `done` event (tagged with "rank").
+    bool isMain = true;
+    int rank = 0;
 
     void emit(const std::string &type, json j, double progress = 0, double loss = 0, double eta = 0,
               int64_t total = 0, const std::string &message = {})
@@ -561,6 +575,11 @@ struct Trainer::Impl
         line["time"] = isoNow();
         for (auto it = j.begin(); it != j.end(); ++it)
             line[it.key()] = it.value();
+        if (!isMain) {
+            if (type != "done" && !(type == "log" && line.value("level", std::string()) != "info"))
+                return;
+            line["rank"] = rank;
+        }
         TrainEvent e;
         e.type = type;
         e.json = line.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -615,14 +634,21 @@ Result<TrainSummary> Trainer::run(const std::atomic<bool> *cancel)
 Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
 {
     const TrainConfig &c = cfg;
+    const DistributedConfig &dist = c.distributed;
+    isMain = dist.isMain();
+    rank = dist.rank;
     if (c.out.empty())
         return fail(makeError("no output folder given (--out)"), 0);
     if (c.batchSize <= 0 || c.gradAccumulation <= 0)
         return fail(makeError("batch size and gradient accumulation must be positive"), 0);
+    if (auto st = dist.validate(); !st)
+        return fail(st.error(), 0);
     std::error_code ec;
-    fs::create_directories(c.out, ec);
-    if (ec)
-        return fail(makeError("cannot create the output folder", c.out, ec.message()), 0);
+    if (isMain) {
+        fs::create_directories(c.out, ec);
+        if (ec)
+            return fail(makeError("cannot create the output folder", c.out, ec.message()), 0);
+    }
 
     // Resume: the newest checkpoint in the resume folder (or in --out when --resume names it).
     fs::path resumeFrom;
@@ -643,7 +669,18 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
         }
     }
 
-    const torch::Device device = chooseDevice(c.device);
+    torch::Device device = chooseDevice(c.device);
+    if (device.is_cuda() && dist.isDistributed())
+        device = torch::Device(torch::kCUDA, c10::DeviceIndex(dist.localRank));
+    // Every rank joins before anything slow happens, so a wrong address fails fast.
+    std::unique_ptr<DataParallelGroup> group;
+    if (dist.isDistributed()) {
+        auto g = DataParallelGroup::connect(dist, device.is_cuda());
+        if (!g)
+            return fail(g.error(), 0);
+        group = std::move(g).value();
+    }
+    const int64_t worldSize = dist.worldSize;
     torch::manual_seed(c.seed);
     auto tmResult = resumeFrom.empty() ? TrainingModel::load(c.model, c.seed) : TrainingModel::load(resumeFrom.string(), c.seed);
     if (!tmResult)
@@ -664,12 +701,31 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
         validationSamples += int64_t(g.samples.size());
     if (train.empty())
         return fail(makeError("the data set has no training samples", c.data), 0);
+    if (group) {
+        // Every rank must see the same samples in the same order, or the slices overlap.
+        const double n = double(train.size());
+        auto counts = torch::tensor({n, -n}, torch::kFloat64).to(device);
+        if (auto st = group->allReduceMax(counts); !st)
+            return fail(st.error(), 0);
+        counts = counts.cpu();
+        if (counts[0].item<double>() != n || -counts[1].item<double>() != n)
+            return fail(makeError("the ranks read different training sets (" + std::to_string(train.size()) +
+                                      " samples here); every process needs the same --data",
+                                  c.data),
+                        0);
+        // Identical start weights on every rank, whatever the initialisation did.
+        std::vector<torch::Tensor> params;
+        for (const auto &np : tm.namedParameters())
+            params.push_back(np.second);
+        if (auto st = group->broadcastFromMain(params); !st)
+            return fail(st.error(), 0);
+    }
 
-    {
+    if (isMain) {
         std::ofstream job(fs::path(c.out) / "job.json");
         job << c.toJson() << '\n';
+        metricsLog.open(fs::path(c.out) / "metrics.jsonl", std::ios::app);
     }
-    metricsLog.open(fs::path(c.out) / "metrics.jsonl", std::ios::app);
 
     // Trainable parameters: everything except the frozen encoder part.
     const auto named = tm.namedParameters();
@@ -718,11 +774,25 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
     maker.maxTargetTokens = c.maxTargetTokens;
     maker.maxPositions = tm.model().config().decoder.nPositions;
     maker.task = c.task;
+    // Data parallelism: every rank walks the same shuffled order in global batches of
+    // batchSize * worldSize and builds only its slice [rank * batchSize, (rank + 1) * batchSize);
+    // the last global batch of an epoch may leave a rank an empty slice.
     LoaderOptions lo;
-    lo.batchSize = c.batchSize;
+    lo.batchSize = c.batchSize * worldSize;
     lo.seed = c.seed;
     lo.workers = std::max(1, c.workers);
-    BatchLoader<Batch> batches(train.size(), lo, maker);
+    const auto buildSlice = [&maker, worldSize, r = int64_t(dist.rank), b = c.batchSize](const std::vector<size_t> &global,
+                                                                                       int64_t epochIndex) {
+        if (worldSize == 1)
+            return maker(global, epochIndex);
+        const size_t first = std::min(global.size(), size_t(r * b));
+        const size_t last = std::min(global.size(), size_t((r + 1) * b));
+        if (first == last)
+            return Batch{};
+        return maker(std::vector<size_t>(global.begin() + std::ptrdiff_t(first), global.begin() + std::ptrdiff_t(last)),
+                     epochIndex);
+    };
+    BatchLoader<Batch> batches(train.size(), lo, buildSlice);
     const int64_t batchesPerEpoch = batches.batchesPerEpoch();
     const int64_t stepsPerEpoch = (batchesPerEpoch + c.gradAccumulation - 1) / c.gradAccumulation;
     const int64_t totalSteps = c.maxSteps > 0 ? c.maxSteps : stepsPerEpoch * std::max<int64_t>(1, c.epochs);
@@ -748,11 +818,24 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
         auto st = tm.loadOptimizerState(resumeFrom.string(), optimizer, trainable, trainableNames);
         if (!st)
             return fail(st.error(), 0);
+        const int64_t savedGlobalBatch = state.contains("data_order")
+                                             ? state["data_order"].value("global_batch_size",
+                                                                         state["data_order"].value("batch_size", c.batchSize))
+                                             : c.batchSize;
+        if (savedGlobalBatch != c.batchSize * worldSize)
+            log("warning", "the checkpoint was written with a global batch of " + std::to_string(savedGlobalBatch) +
+                               ", this run uses " + std::to_string(c.batchSize * worldSize) +
+                               ": the data position within the epoch is not the one of the interrupted run");
     }
+    // Rank 0 keeps the seeded (or restored) generator, so one process behaves exactly as before;
+    // the other ranks draw their own dropout masks.
+    if (dist.rank > 0)
+        torch::manual_seed(mixSeed(c.seed, uint64_t(dist.rank), uint64_t(step)));
 
     emit("start",
          {{"job", c.job}, {"out", c.out}, {"total_steps", totalSteps}, {"epochs", epochs}, {"samples", int64_t(train.size())},
-          {"device", device.is_cuda() ? "cuda" : "cpu"}, {"resumed_from_step", step}},
+          {"device", device.is_cuda() ? "cuda" : "cpu"}, {"resumed_from_step", step}, {"world_size", worldSize},
+          {"global_batch_size", c.batchSize * worldSize}},
          0, 0, 0, totalSteps);
     if (!validation.empty())
         log("info", std::to_string(train.size()) + " training and " + std::to_string(validationSamples) + " validation samples in " +
@@ -781,7 +864,9 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
         s["evals_without_improvement"] = evalsWithoutImprovement;
         s["early_stopping_metric"] = c.earlyStoppingMetric;
         s["seed"] = c.seed;
-        s["data_order"] = {{"seed", c.seed}, {"epoch", epoch}, {"next_batch", batchInEpoch}, {"batch_size", c.batchSize}};
+        s["data_order"] = {{"seed", c.seed},           {"epoch", epoch},
+                           {"next_batch", batchInEpoch}, {"batch_size", c.batchSize},
+                           {"world_size", worldSize},    {"global_batch_size", c.batchSize * worldSize}};
         std::ofstream out(dir / "trainer_state.json");
         out << s.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
         if (!out)
@@ -799,8 +884,10 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
     };
 
     bool stopEarly = false;
+    // Validation runs on rank 0 alone (the other ranks wait in the next collective): the metrics
+    // need every prediction in one place, and it is a small share of a run.
     const auto runEval = [&]() -> Result<bool> {
-        if (validation.empty())
+        if (validation.empty() || !isMain)
             return false;
         auto r = evaluateGroups(tm, validation, loader, c.batchSize, c.maxNewTokens, c.maxTargetTokens, device, cancel);
         tm.model().setTraining(true);
@@ -846,32 +933,56 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
             if (!batch->error.empty())
                 return fail(makeError("cannot load a training image", {}, batch->error), step);
             ++batchInEpoch;
-            VisionEncoderDecoderForward fw;
-            if (batch->pixels.defined())
-                fw.pixelValues = batch->pixels.to(device);
-            fw.decoderInputIds = batch->inputIds.to(device);
-            fw.labels = batch->labels.to(device);
-            if (useAutocast)
-                at::autocast::set_enabled(true);
-            auto out = tm.model().forward(fw);
-            if (useAutocast) {
-                at::autocast::set_enabled(false);
-                at::autocast::clear_cache();
+            // The loss is a mean over target tokens. Across ranks, each rank's mean is weighted by
+            // its share of the global batch's tokens, so the summed gradients equal those of one
+            // process running the whole global batch.
+            double weight = 1.0;
+            const bool hasRows = !batch->indices.empty();
+            if (group) {
+                const double tokens = hasRows ? double((batch->labels != -100).sum().item<int64_t>()) : 0.0;
+                auto total = torch::tensor({tokens}, torch::kFloat64).to(device);
+                if (auto st = group->allReduceSum({total}); !st)
+                    return fail(st.error(), step);
+                const double globalTokens = total.cpu().item<double>();
+                weight = globalTokens > 0 ? tokens / globalTokens : 0.0;
             }
-            const auto loss = out.loss.to(torch::kFloat32) / double(c.gradAccumulation);
-            loss.backward();
-            accumulatedLoss += loss.item<double>();
+            if (hasRows) {
+                VisionEncoderDecoderForward fw;
+                if (batch->pixels.defined())
+                    fw.pixelValues = batch->pixels.to(device);
+                fw.decoderInputIds = batch->inputIds.to(device);
+                fw.labels = batch->labels.to(device);
+                if (useAutocast)
+                    at::autocast::set_enabled(true);
+                auto out = tm.model().forward(fw);
+                if (useAutocast) {
+                    at::autocast::set_enabled(false);
+                    at::autocast::clear_cache();
+                }
+                const auto loss = group ? out.loss.to(torch::kFloat32) * (weight / double(c.gradAccumulation))
+                                        : out.loss.to(torch::kFloat32) / double(c.gradAccumulation);
+                loss.backward();
+                accumulatedLoss += loss.item<double>();
+            }
             ++micro;
             const bool endOfEpoch = batchInEpoch >= batchesPerEpoch;
             if (micro % c.gradAccumulation != 0 && !endOfEpoch)
                 continue;
+            if (group) {
+                if (auto st = group->allReduceGradients(trainable); !st)
+                    return fail(st.error(), step);
+                auto lossSum = torch::tensor({accumulatedLoss}, torch::kFloat64).to(device);
+                if (auto st = group->allReduceSum({lossSum}); !st)
+                    return fail(st.error(), step);
+                accumulatedLoss = lossSum.cpu().item<double>();
+            }
             if (c.maxGradNorm > 0)
                 torch::nn::utils::clip_grad_norm_(trainable, c.maxGradNorm);
             const double lr = c.learningRate * lrFactor(step, warmup, totalSteps);
             for (auto &g : optimizer.param_groups())
                 static_cast<torch::optim::AdamWOptions &>(g.options()).lr(lr);
             optimizer.step();
-            optimizer.zero_grad();
+            releaseGradients(trainable);
             ++step;
             const double stepLoss = accumulatedLoss * double(c.gradAccumulation) / double(micro);
             accumulatedLoss = 0;
@@ -881,7 +992,8 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
                 batchInEpoch = 0;
             }
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            const double samplesPerS = elapsed > 0 ? double((step - startStep) * c.batchSize * c.gradAccumulation) / elapsed : 0;
+            const double samplesPerS =
+                elapsed > 0 ? double((step - startStep) * c.batchSize * worldSize * c.gradAccumulation) / elapsed : 0;
             const double eta = step > startStep ? elapsed / double(step - startStep) * double(totalSteps - step) : 0;
             const double progress = double(step) / double(totalSteps);
             emit("step",
@@ -899,7 +1011,16 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
             }
             const bool saveNow = (c.saveEverySteps > 0 && step % c.saveEverySteps == 0) || evalNow;
             canceled = cancel && cancel->load();
-            if (saveNow || canceled || stopEarly || step == totalSteps) {
+            if (group) {
+                // A cancel on any rank and rank 0's early stop end every rank at this step.
+                auto flags = torch::tensor({canceled ? 1.0 : 0.0, stopEarly ? 1.0 : 0.0}, torch::kFloat64).to(device);
+                if (auto st = group->allReduceMax(flags); !st)
+                    return fail(st.error(), step);
+                flags = flags.cpu();
+                canceled = flags[0].item<double>() > 0;
+                stopEarly = flags[1].item<double>() > 0;
+            }
+            if (isMain && (saveNow || canceled || stopEarly || step == totalSteps)) {
                 auto st = saveCheckpoint(isBest);
                 if (!st)
                     return fail(st.error(), step);
@@ -924,9 +1045,11 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
 
     std::string modelDir;
     if (!canceled) {
-        auto st = tm.save((fs::path(c.out) / "final").string());
-        if (!st)
-            return fail(st.error(), step);
+        if (isMain) {
+            auto st = tm.save((fs::path(c.out) / "final").string());
+            if (!st)
+                return fail(st.error(), step);
+        }
         modelDir = bestStep >= 0 ? (fs::path(c.out) / "best").string() : (fs::path(c.out) / "final").string();
     } else {
         modelDir = (fs::path(c.out) / ("checkpoint-" + std::to_string(step))).string();
@@ -1104,7 +1227,7 @@ Result<TrainBenchResult> benchmarkTraining(const TrainBenchConfig &config)
             out.loss.backward();
             torch::nn::utils::clip_grad_norm_(params, 1.0);
             optimizer.step();
-            optimizer.zero_grad();
+            releaseGradients(params);
             if (device.is_cuda())
                 torch::cuda::synchronize();
         };

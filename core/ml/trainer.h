@@ -7,6 +7,7 @@
 
 #include "core/base/result.h"
 #include "core/ml/datasets.h"
+#include "core/ml/distributed.h"
 
 #include <atomic>
 #include <cstdint>
@@ -55,6 +56,9 @@ struct TrainConfig
     int workers = 2;
     std::string device = "auto"; ///< "auto", "cpu" or "cuda"
     bool autocast = true;        ///< mixed precision on CUDA only
+    /// Data parallelism (docs/distributed.md): per-process launch settings, never read from or
+    /// written to job.json. batchSize stays per process; the global batch is batchSize * worldSize.
+    DistributedConfig distributed;
 
     std::string toJson() const;
     static Result<TrainConfig> fromJson(const std::string &json, const std::string &pathForErrors = {});
