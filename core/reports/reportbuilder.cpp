@@ -401,7 +401,9 @@ QPicture Assembler::overviewMap(SceneCache &s, QSizeF *figureSize)
     p.setRenderHint(QPainter::Antialiasing);
     p.setFont(font);
     const QImage image = s.dataset ? [&] {
-        auto r = renderOverview(*s.dataset, s.settings, QSize(m_options.overviewPixels, m_options.overviewPixels));
+        // Never upsample: a small scene keeps its own pixels (the PDF scales them).
+        const int side = std::min(m_options.overviewPixels, std::max(ps.width, ps.height));
+        auto r = renderOverview(*s.dataset, s.settings, QSize(side, side));
         return r ? r.value() : QImage();
     }()
                                    : QImage();
@@ -779,7 +781,7 @@ void Assembler::regions()
             window &= QRect(0, 0, s->scene.width, s->scene.height);
             const QImage image = chip(*s, window, 320);
             if (!image.isNull()) {
-                const QSizeF size = QSizeF(image.size()).scaled(QSizeF(220, 220), Qt::KeepAspectRatio);
+                const QSizeF size = QSizeF(image.size()).scaled(QSizeF(300, 190), Qt::KeepAspectRatio);
                 QPicture picture;
                 QPainter p(&picture);
                 p.setRenderHint(QPainter::Antialiasing);
@@ -808,8 +810,10 @@ void Assembler::regions()
         for (const QaPair &qa : a.qa)
             text += QStringLiteral("<p><b>%1</b> %2<br/>%3 %4</p>\n")
                         .arg(esc(tr("Q:")), esc(qa.question), esc(tr("A:")), esc(qa.answer));
-        m_html += QStringLiteral("<table cellspacing=\"0\" cellpadding=\"4\" width=\"100%\"><tr><td width=\"230\">%1</td><td>%2</td></tr></table>\n")
-                      .arg(figure, text);
+        // Stacked, not side by side: QTextDocument splits a table row across pages, which would
+        // put a chip on one page and its caption on the next.
+        const int headEnd = text.indexOf(QLatin1String("</h3>\n")) + 6;
+        m_html += text.left(headEnd) + QStringLiteral("<p>%1</p>\n").arg(figure) + text.mid(headEnd);
     }
 }
 
