@@ -240,10 +240,14 @@ Result<std::vector<Generation>> VisionLanguageModel::generateBatch(const std::ve
                 prefix.push_back(id);
         }
         const auto B = static_cast<int64_t>(images.size());
-        if (static_cast<int64_t>(prefix.size()) + settings.maxNewTokens > p.model->config().decoder.nPositions)
-            return makeError("prompt plus max_new_tokens exceeds the decoder's context",
-                             p.info.dir, std::to_string(prefix.size()) + " + " + std::to_string(settings.maxNewTokens)
-                                 + " > " + std::to_string(p.model->config().decoder.nPositions));
+        // Generation stops where the decoder's positions end (as HF's max_length does); only a
+        // prompt that leaves no room at all is an error.
+        const int64_t room = p.model->config().decoder.nPositions - static_cast<int64_t>(prefix.size());
+        if (room < 1 && settings.maxNewTokens > 0)
+            return makeError("the question alone fills the decoder's context", p.info.dir,
+                             std::to_string(prefix.size()) + " prompt tokens, " +
+                                 std::to_string(p.model->config().decoder.nPositions) + " positions");
+        const int64_t maxNewTokens = std::min<int64_t>(settings.maxNewTokens, std::max<int64_t>(room, 0));
 
         std::vector<torch::Tensor> px;
         for (const auto &img : images)
@@ -260,7 +264,7 @@ Result<std::vector<Generation>> VisionLanguageModel::generateBatch(const std::ve
         const auto t2 = Clock::now();
 
         GenerationParams gp;
-        gp.maxNewTokens = settings.maxNewTokens;
+        gp.maxNewTokens = maxNewTokens;
         gp.numBeams = settings.numBeams;
         gp.lengthPenalty = settings.lengthPenalty;
         gp.earlyStopping = settings.earlyStopping;
