@@ -4,6 +4,7 @@
 
 #include "app/cli/command.h"
 
+#include "core/chat/chatrecorder.h"
 #include "core/ml/visionlanguagemodel.h"
 #include "core/raster/rasterdataset.h"
 #include "core/raster/rendering.h"
@@ -39,6 +40,16 @@ Result<QRect> parseRegion(const QString &text)
             return makeError("--region must be four non-negative integers x,y,w,h with w,h > 0", {}, text.toStdString());
     }
     return QRect(v[0], v[1], v[2], v[3]);
+}
+
+bool intOptionValue(const QString &text, int minimum, int *out)
+{
+    bool ok = false;
+    const int v = text.toInt(&ok);
+    if (!ok || v < minimum)
+        return false;
+    *out = v;
+    return true;
 }
 
 bool looksLikeRaster(const QString &path)
@@ -145,8 +156,19 @@ int runModel(const QStringList &args, bool ask)
     const QCommandLineOption maxOpt(QStringLiteral("max-new-tokens"), QStringLiteral("Tokens to generate at most"), QStringLiteral("n"));
     const QCommandLineOption beamsOpt(QStringLiteral("num-beams"), QStringLiteral("Beam search width (1: greedy)"), QStringLiteral("n"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print one JSON object instead of streaming text"));
+    // ask: record the exchange in a project's chat history, as the workbench's chat panel does (docs/chat.md).
+    const QCommandLineOption projectOpt(QStringLiteral("project"),
+                                        QStringLiteral("Record the exchange in this project's chat history (created if missing)"),
+                                        QStringLiteral("P.satgpt"));
+    const QCommandLineOption evidenceOpt(QStringLiteral("evidence"),
+                                         QStringLiteral("With --project: also store where the model looked "
+                                                        "(gradcam, gradcam++, rollout, cross-attention)"),
+                                         QStringLiteral("method"));
+    const QCommandLineOption tokenOpt(QStringLiteral("evidence-token"),
+                                      QStringLiteral("With --evidence: map answer token N (0-based) instead of the whole answer"),
+                                      QStringLiteral("N"));
     if (ask)
-        parser.addOption(questionOpt);
+        parser.addOptions({questionOpt, projectOpt, evidenceOpt, tokenOpt});
     parser.addOptions({regionOpt, modelOpt, maxOpt, beamsOpt, jsonOpt});
     parser.process(args);
     const QString verb = ask ? QStringLiteral("ask") : QStringLiteral("caption");
@@ -169,6 +191,24 @@ int runModel(const QStringList &args, bool ask)
     if (modelDir.isEmpty())
         return cli::fail(verb + QStringLiteral(": no model was given: pass --model DIR (an HF VisionEncoderDecoder folder) "
                                                "or set SATGPT_MODEL_DIR; no default model is bundled yet"));
+
+    const QString projectPath = ask ? parser.value(projectOpt) : QString();
+    std::optional<ml::ExplainMethod> evidence;
+    int evidenceToken = -1;
+    if (!projectPath.isEmpty()) {
+        if (!looksLikeRaster(parser.positionalArguments().first()))
+            return cli::fail(QStringLiteral("ask: --project needs a raster scene (GeoTIFF, ...), not a picture"));
+        if (parser.isSet(evidenceOpt)) {
+            evidence = ml::explainMethodFromName(parser.value(evidenceOpt).toStdString());
+            if (!evidence)
+                return cli::fail(QStringLiteral("ask: unknown --evidence method '%1' (gradcam, gradcam++, rollout, cross-attention)")
+                                     .arg(parser.value(evidenceOpt)));
+        }
+        if (parser.isSet(tokenOpt) && !intOptionValue(parser.value(tokenOpt), 0, &evidenceToken))
+            return cli::fail(QStringLiteral("ask: --evidence-token must be a non-negative integer"));
+    } else if (parser.isSet(evidenceOpt)) {
+        return cli::fail(QStringLiteral("ask: --evidence needs --project"));
+    }
 
     auto image = loadInput(parser.positionalArguments().first(), region);
     if (!image)
@@ -196,13 +236,17 @@ int runModel(const QStringList &args, bool ask)
     const bool json = parser.isSet(jsonOpt);
     QTextStream out(stdout);
     ml::TokenCallback stream;
-    if (!json) {
-        stream = [&](int64_t, const std::string &piece) {
+    QVector<qint64> tokenIds;
+    QStringList tokens;
+    stream = [&](int64_t id, const std::string &piece) {
+        tokenIds << id;
+        tokens << QString::fromStdString(piece);
+        if (!json) {
             out << QString::fromStdString(piece);
             out.flush();
-            return true;
-        };
-    }
+        }
+        return true;
+    };
     auto result = model.value()->generate(image.value(), question.toStdString(), settings, stream);
     if (!result)
         return cli::fail(QString::fromStdString(result.error().toString()));
@@ -231,6 +275,31 @@ int runModel(const QStringList &args, bool ask)
             out << QStringLiteral("[no tokenizer in the model folder; token ids: %1]").arg(ids.join(QLatin1Char(' ')));
         }
         out << Qt::endl;
+    }
+    if (!projectPath.isEmpty()) {
+        AskRecord record;
+        record.projectPath = projectPath;
+        record.scenePath = parser.positionalArguments().first();
+        auto info = inspectRaster(record.scenePath);
+        if (!info)
+            return cli::fail(QString::fromStdString(info.error().toString()));
+        record.wholeScene = !region;
+        record.window = region.value_or(QRect(0, 0, info->width, info->height));
+        record.question = question;
+        record.answer = QString::fromStdString(g.text);
+        record.tokenIds = tokenIds;
+        record.tokens = tokens;
+        record.modelPath = modelDir;
+        record.generation = settings;
+        record.image = QImage(image->pixels.data(), image->width, image->height, image->width * 3, QImage::Format_RGB888).copy();
+        record.evidence = evidence;
+        record.evidenceToken = evidenceToken;
+        auto entry = recordAskInProject(record);
+        if (!entry)
+            return cli::fail(QString::fromStdString(entry.error().toString()));
+        QTextStream(stderr) << "recorded exchange " << entry->id << " in " << projectPath
+                            << (entry->heatmap.isEmpty() ? QString() : QStringLiteral(" (map: %1)").arg(entry->heatmap.path))
+                            << Qt::endl;
     }
     return 0;
 }

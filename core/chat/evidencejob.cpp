@@ -49,16 +49,21 @@ Result<ml::HeatMap> EvidenceJob::readHeatmap(const QString &path)
 
 Status EvidenceJob::run()
 {
-    if (!m_request.loadPath.isEmpty()) {
-        auto map = readHeatmap(m_request.loadPath);
-        if (!map)
-            return map.error();
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_map = std::move(map).value();
-        return {};
-    }
-    const ChatEntry &entry = m_request.entry;
-    setStatusText(tr("Reading the region"));
+    auto map = compute(m_request, feedback().get());
+    if (!map)
+        return isCanceled() ? Status{} : Status(map.error());
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_map = std::move(map).value();
+    return {};
+}
+
+Result<ml::HeatMap> EvidenceJob::compute(const EvidenceRequest &request, Feedback *feedback)
+{
+    auto isCanceled = [feedback] { return feedback && feedback->isCanceled(); };
+    const Error canceled = makeError("Canceled");
+    if (!request.loadPath.isEmpty())
+        return readHeatmap(request.loadPath);
+    const ChatEntry &entry = request.entry;
     auto ds = RasterDataset::open(entry.scenePath);
     if (!ds)
         return ds.error();
@@ -66,26 +71,24 @@ Status EvidenceJob::run()
     const QRect region = entry.region.pixel.intersected(QRect(0, 0, info.width, info.height));
     if (region.isEmpty())
         return makeError("the entry's region lies outside the scene", info.path.toStdString());
-    QImage image = m_request.image;
+    QImage image = request.image;
     if (image.isNull()) {
-        auto cut = renderRegion(*ds.value(), region, m_request.render, regionReadSize(region.size(), m_request.maxReadSide));
+        auto cut = renderRegion(*ds.value(), region, request.render, regionReadSize(region.size(), request.maxReadSide));
         if (!cut)
             return cut.error();
         image = cut.value();
     }
     const ml::ImageRGB8 rgb = toImageRGB8(image);
     if (isCanceled())
-        return {};
+        return canceled;
 
-    setStatusText(tr("Loading the model"));
     auto handle = ModelCache::instance().explainSession(entry.modelPath);
     if (!handle)
         return handle.error();
     ml::ExplainSession &session = *handle->session;
     if (isCanceled())
-        return {};
+        return canceled;
 
-    setStatusText(tr("Computing the map"));
     // The prompt (start token + question ids) comes from the session itself; the answer is the
     // one the user saw, so that the map explains those words even when they were sampled.
     auto answer = session.answer(rgb, entry.question.toStdString(),
@@ -103,11 +106,11 @@ Status EvidenceJob::run()
     if (generated <= 0)
         return makeError("the answer has no tokens to explain");
     ml::ExplainOptions options;
-    options.method = m_request.method;
-    if (m_request.token >= 0) {
-        if (m_request.token >= generated)
-            return makeError("the answer has no token " + std::to_string(m_request.token));
-        options.tokenIndex = m_request.token;
+    options.method = request.method;
+    if (request.token >= 0) {
+        if (request.token >= generated)
+            return makeError("the answer has no token " + std::to_string(request.token));
+        options.tokenIndex = request.token;
     }
     const int side = session.imageSize();
     options.outputWidth = std::min(region.width(), side);
@@ -115,24 +118,21 @@ Status EvidenceJob::run()
     auto e = session.explain(rgb, explained, options);
     if (!e)
         return e.error();
-    setProgress(0.9);
 
-    if (!m_request.outputPath.isEmpty()) {
-        QDir().mkpath(QFileInfo(m_request.outputPath).absolutePath());
+    if (!request.outputPath.isEmpty()) {
+        QDir().mkpath(QFileInfo(request.outputPath).absolutePath());
         const QMap<QString, QString> meta{
-            {QStringLiteral("SATGPT_METHOD"), QString::fromStdString(ml::explainMethodName(m_request.method))},
+            {QStringLiteral("SATGPT_METHOD"), QString::fromStdString(ml::explainMethodName(request.method))},
             {QStringLiteral("SATGPT_SCENE"), entry.scenePath},
             {QStringLiteral("SATGPT_MODEL"), entry.modelPath},
             {QStringLiteral("SATGPT_QUESTION"), entry.question},
             {QStringLiteral("SATGPT_ANSWER"), entry.answer},
-            {QStringLiteral("SATGPT_TOKEN"), QString::number(m_request.token)},
+            {QStringLiteral("SATGPT_TOKEN"), QString::number(request.token)},
             {QStringLiteral("SATGPT_CHAT_ENTRY"), entry.id}};
-        if (auto st = writeHeatmapGeoTiff(m_request.outputPath, e->map, info, region, meta); !st)
+        if (auto st = writeHeatmapGeoTiff(request.outputPath, e->map, info, region, meta); !st)
             return st.error();
     }
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_map = e->map;
-    return {};
+    return e->map;
 }
 
 } // namespace satgpt

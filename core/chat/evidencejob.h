@@ -49,6 +49,9 @@ public:
 
     /// Reads band 1 of a heatmap GeoTIFF.
     static Result<ml::HeatMap> readHeatmap(const QString &path);
+    /// What run() does, on the calling thread (never the GUI thread): for the CLI and scripts.
+    /// `feedback` (may be null) is polled between the steps.
+    static Result<ml::HeatMap> compute(const EvidenceRequest &request, Feedback *feedback = nullptr);
 
 protected:
     Status run() override;

@@ -6,6 +6,7 @@
 #include "core/chat/chatentry.h"
 #include "core/chat/chathistory.h"
 #include "core/chat/chatjob.h"
+#include "core/chat/chatrecorder.h"
 #include "core/chat/evidencejob.h"
 #include "core/chat/modelcache.h"
 #include "core/chat/regioncut.h"
@@ -469,6 +470,51 @@ private Q_SLOTS:
         QSignalSpy badDone(&bad, &Job::failed);
         bad.start();
         QVERIFY(badDone.wait(30000));
+    }
+
+    void recordFromOutside()
+    {
+        requireModel();
+        // What `satgpt ask --project` does: a new project, the scene added, the map stored.
+        AskRecord r;
+        r.projectPath = path(QStringLiteral("cli/cli.satgpt"));
+        QDir().mkpath(path(QStringLiteral("cli")));
+        r.scenePath = m_scene;
+        r.window = QRect(8, 8, 48, 40);
+        r.question = QStringLiteral("What is the land cover?");
+        r.answer = QStringLiteral("fields");
+        r.tokenIds = {10, 11, 12};
+        r.tokens = {QStringLiteral("f"), QStringLiteral("iel"), QStringLiteral("ds")};
+        r.modelPath = m_model;
+        r.generation.maxNewTokens = 3;
+        r.evidence = ml::ExplainMethod::CrossAttention;
+        r.evidenceToken = 1;
+        auto entry = recordAskInProject(r);
+        QVERIFY2(entry.ok(), entry.ok() ? "" : entry.error().toString().c_str());
+        auto project = Project::load(r.projectPath);
+        QVERIFY(project.ok());
+        QCOMPARE(project.value()->scenes().size(), 1);
+        const auto entries = ChatHistory::entries(*project.value());
+        QCOMPARE(entries.size(), 1);
+        const ChatEntry &e = entries.first();
+        QCOMPARE(e.sceneId, project.value()->scenes().first().id);
+        QCOMPARE(e.region.kind, ChatRegion::Kind::Box);
+        QCOMPARE(e.region.pixel, r.window);
+        QCOMPARE(e.heatmap.method, QStringLiteral("cross-attention"));
+        QCOMPARE(e.heatmap.token, 1);
+        QVERIFY(e.heatmap.path.startsWith(QStringLiteral("cli_chat/")));
+        QVERIFY(QFileInfo::exists(ChatHistory::resolvePath(*project.value(), e.heatmap.path)));
+        // A second exchange goes into the same project and reuses the scene.
+        r.evidence.reset();
+        QVERIFY(recordAskInProject(r).ok());
+        auto again = Project::load(r.projectPath);
+        QCOMPARE(again.value()->scenes().size(), 1);
+        QCOMPARE(again.value()->chatHistory().size(), 2);
+        // A scene that cannot be read is refused and names the file.
+        r.scenePath = path(QStringLiteral("nope.tif"));
+        auto bad = recordAskInProject(r);
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.error().toString().find("nope.tif") != std::string::npos);
     }
 
     void historyInProject()
