@@ -1,18 +1,94 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/workbench/jobsdock.h"
 
+#include "core/annotations/annotationdocument.h"
+#include "core/annotations/annotationexporter.h"
+#include "core/jobs/job.h"
 #include "core/jobs/trainingjobqueue.h"
+#include "core/project/project.h"
 #include "widgets/jobs/finetunedialog.h"
 #include "widgets/jobs/jobpanel.h"
 #include "widgets/jobs/trainingcurvesview.h"
 
 #include <QDir>
 #include <QFileDialog>
+#include <QJsonArray>
+#include <QSet>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTimer>
 
 namespace satgpt {
+
+namespace {
+
+/// Stands in the dialog's config for the project's chip folder until the job's output folder
+/// (where the chips go) is known.
+QString projectDataPlaceholder(const QString &runsDir) { return QDir(runsDir).filePath(QStringLiteral(".project-annotations")); }
+
+/// The project's annotations the trainer can learn from: on a scene that is present, with a
+/// caption, a class or a question/answer pair. `samples` receives the training samples they give
+/// (docs/datasets.md: one caption sample per captioned or classified chip, one per QA pair, one
+/// class sample per classified chip).
+QVector<Annotation> usableAnnotations(const Project &project, int *samples)
+{
+    QSet<QString> present;
+    for (const ProjectScene &s : project.scenes())
+        if (!s.missing && s.width > 0 && s.height > 0)
+            present.insert(s.id);
+    QVector<Annotation> out;
+    int n = 0;
+    for (const Annotation &a : project.document()->annotations()) {
+        if (!present.contains(a.sceneId))
+            continue;
+        int k = 0;
+        if (!a.caption.trimmed().isEmpty() || a.classId != 0)
+            ++k;
+        if (a.classId != 0)
+            ++k;
+        for (const QaPair &qa : a.qa)
+            if (!qa.question.trimmed().isEmpty() && !qa.answer.trimmed().isEmpty())
+                ++k;
+        if (k > 0) {
+            out.append(a);
+            n += k;
+        }
+    }
+    if (samples)
+        *samples = n;
+    return out;
+}
+
+/// Writes the chips of a snapshot of the project's annotations (AnnotationExporter::exportChips)
+/// on a pool thread, before the training job that reads them is queued.
+class ChipExportJob final : public Job
+{
+public:
+    ChipExportJob(QVector<Annotation> annotations, LabelSchema schema, QVector<AnnotationExporter::Scene> scenes,
+                  QString dir, QObject *parent)
+        : Job(JobsDock::tr("Export annotation chips"), parent), m_annotations(std::move(annotations)),
+          m_schema(std::move(schema)), m_scenes(std::move(scenes)), m_dir(std::move(dir))
+    {
+    }
+
+protected:
+    Status run() override
+    {
+        auto n = AnnotationExporter::exportChips(m_annotations, m_schema, m_scenes, m_dir, 224, 0.25,
+                                                 AnnotationExporter::ChipFormat::Png, feedback().get());
+        if (!n && !isCanceled())
+            return n.error();
+        return {};
+    }
+
+private:
+    QVector<Annotation> m_annotations;
+    LabelSchema m_schema;
+    QVector<AnnotationExporter::Scene> m_scenes;
+    QString m_dir;
+};
+
+} // namespace
 
 JobsDock::JobsDock(QWidget *parent) : QDockWidget(tr("Jobs"), parent), m_devices{QStringLiteral("cpu")}
 {
@@ -68,6 +144,8 @@ void JobsDock::setDefaults(const QString &baseModelDir, const QStringList &datas
 
 void JobsDock::setRunsDirectory(const QString &dir) { m_runsDir = dir; }
 
+void JobsDock::setProjectProvider(std::function<Project *()> provider) { m_projectProvider = std::move(provider); }
+
 void JobsDock::showFineTuneDialog()
 {
     auto *dialog = new FineTuneDialog(this);
@@ -75,6 +153,13 @@ void JobsDock::showFineTuneDialog()
     dialog->setDevices(m_devices);
     for (const QString &device : qAsConst(m_devices))
         dialog->setMeasuredSamplesPerSecond(device, m_queue->measuredSamplesPerSecond(device));
+    if (m_projectProvider) {
+        // Counted now: annotations change between two jobs.
+        int samples = 0;
+        if (const Project *project = m_projectProvider())
+            usableAnnotations(*project, &samples);
+        setProjectAnnotations(samples, projectDataPlaceholder(m_runsDir));
+    }
     dialog->setProjectAnnotations(m_projectSamples, m_projectDatasetDir);
     dialog->setRunsDirectory(m_runsDir);
 
@@ -113,10 +198,56 @@ void JobsDock::showFineTuneDialog()
         settings.setValue(QStringLiteral("freezeBlocks"), dialog->freezeBlocks());
         settings.setValue(QStringLiteral("device"), dialog->device());
         settings.endGroup();
+        if (dialog->useProjectAnnotations() && m_projectProvider && m_projectProvider()) {
+            enqueueWithProjectData(dialog->outputName(), dialog->config());
+            return;
+        }
         const QString id = m_queue->enqueue(dialog->outputName(), dialog->config());
         m_panel->selectJob(id);
     });
     dialog->open();
+}
+
+void JobsDock::enqueueWithProjectData(const QString &name, QJsonObject config)
+{
+    const Project *project = m_projectProvider ? m_projectProvider() : nullptr;
+    if (!project)
+        return;
+    QString out = config.value(QLatin1String("out")).toString();
+    if (out.isEmpty())
+        out = QDir(m_runsDir).filePath(name);
+    const QString dataDir = QDir(out).filePath(QStringLiteral("project-data"));
+    const QString placeholder = projectDataPlaceholder(m_runsDir);
+    if (config.value(QLatin1String("data")).toString() == placeholder)
+        config.insert(QStringLiteral("data"), dataDir);
+    QJsonArray dirs = config.value(QLatin1String("data_dirs")).toArray();
+    for (int i = 0; i < dirs.size(); ++i)
+        if (dirs[i].toString() == placeholder)
+            dirs[i] = dataDir;
+    config.insert(QStringLiteral("data_dirs"), dirs);
+
+    // A snapshot: the user may go on editing while the chips are cut.
+    int samples = 0;
+    QVector<Annotation> annotations = usableAnnotations(*project, &samples);
+    QVector<AnnotationExporter::Scene> scenes;
+    for (const ProjectScene &s : project->scenes())
+        scenes.append({s.id, s.path, s.width, s.height});
+    auto *job = new ChipExportJob(std::move(annotations), project->document()->schema(), std::move(scenes), dataDir, this);
+    connect(job, &Job::succeeded, this, [this, name, config] {
+        const QString id = m_queue->enqueue(name, config);
+        m_panel->selectJob(id);
+    });
+    connect(job, &Job::failed, this, [this](const QString &message) {
+        Q_EMIT messageRaised(tr("Fine-tuning"), tr("Could not export the project's annotations for training: %1").arg(message),
+                             QtWarningMsg);
+    });
+    connect(job, &Job::finished, job, &QObject::deleteLater);
+    Q_EMIT messageRaised(tr("Fine-tuning"),
+                         tr("Exporting the project's annotations (%n training sample(s)) to %1; the job starts after that.", nullptr,
+                            samples)
+                             .arg(dataDir),
+                         QtInfoMsg);
+    job->start();
 }
 
 void JobsDock::exportCurves(const QString &format)

@@ -2,10 +2,14 @@
 #pragma once
 
 #include <QDockWidget>
+#include <QJsonObject>
+
+#include <functional>
 
 namespace satgpt {
 
 class JobPanel;
+class Project;
 class TrainingJobQueue;
 
 /// The app's wiring of fine-tuning jobs: a dock holding the Jobs panel over a
@@ -28,6 +32,10 @@ public:
     /// Offered in the Fine-tune dialog as "this project's annotations" (app exports them to
     /// `datasetDir` before the job starts).
     void setProjectAnnotations(int sampleCount, const QString &datasetDir);
+    /// The open project (or null), asked each time the Fine-tune dialog opens: its usable
+    /// annotations are offered as training data, and a job that uses them first exports them as
+    /// chips (chips.json, docs/datasets.md) into `<job output>/project-data` on a pool thread.
+    void setProjectProvider(std::function<Project *()> provider);
     /// Preselected base model folder and default dataset folders for new jobs.
     void setDefaults(const QString &baseModelDir, const QStringList &datasetFolders);
     /// Where new jobs write their output folders (default: the user's data folder /runs).
@@ -43,6 +51,7 @@ Q_SIGNALS:
 
 private:
     void exportCurves(const QString &format);
+    void enqueueWithProjectData(const QString &name, QJsonObject config);
 
     TrainingJobQueue *m_queue = nullptr;
     JobPanel *m_panel = nullptr;
@@ -52,6 +61,7 @@ private:
     QString m_baseModelDir;
     QStringList m_datasetFolders;
     QString m_runsDir;
+    std::function<Project *()> m_projectProvider;
 };
 
 } // namespace satgpt

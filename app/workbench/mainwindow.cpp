@@ -113,6 +113,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_annotations = new AnnotationIntegration(this, m_canvas);
     connect(this, &MainWindow::sceneOpened, m_annotations, &AnnotationIntegration::onSceneOpened);
     connect(m_annotations, &AnnotationIntegration::openScenesRequested, this, &MainWindow::openScenes);
+    // The Fine-tune dialog offers the open project's annotations as training data.
+    jobsDock->setProjectProvider([this] { return m_annotations->project(); });
 
     // Chat about the scene (app/workbench/chatdock.h): a dock on the right, under View.
     auto *chatDock = new ChatDock(this, m_canvas, m_annotations);
