@@ -20,6 +20,7 @@
 #include "core/reports/reportdata.h"
 #include "core/reports/reportjob.h"
 #include "core/reports/reportoptions.h"
+#include "widgets/reports/qcustomplotchartrenderer.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -335,6 +336,7 @@ static int runDemo(const QStringList &args)
     auto data = ReportData::fromFile(projectPath);
     if (!data)
         return fail(QString::fromStdString(data.error().toString()));
+    data->renderCharts(&renderChartWithQCustomPlot);
     ReportOptions options;
     options.regions = ReportOptions::RegionSelection::WithQa;
     ReportJob report(data.value(), options);

@@ -8,6 +8,7 @@
 #include "core/reports/reportdata.h"
 #include "core/reports/reportfixture.h"
 #include "core/reports/reportlayout.h"
+#include "widgets/reports/qcustomplotchartrenderer.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -149,6 +150,7 @@ int runReport(const QStringList &args)
     auto data = satgpt::ReportData::fromFile(projectPath);
     if (!data)
         return satgpt::cli::fail(QString::fromStdString(data.error().toString()));
+    data->renderCharts(&satgpt::renderChartWithQCustomPlot); // the workbench's curves, as vector graphics
     return produce(data.value(), options, parser.value(outOpt), parser.value(htmlOpt), false);
 }
 
@@ -200,6 +202,7 @@ int runBenchReport(const QStringList &args)
         auto data = satgpt::ReportData::fromFile(project.value());
         if (!data)
             return satgpt::cli::fail(QString::fromStdString(data.error().toString()));
+        data->renderCharts(&satgpt::renderChartWithQCustomPlot);
         const QString pdf = QStringLiteral("%1/bench-%2.pdf").arg(folder).arg(i);
         const QString html = QStringLiteral("%1/bench-%2.html").arg(folder).arg(i);
         out << "run " << i + 1 << ": ";

@@ -4,7 +4,7 @@
 #include "core/ml/runtime.h"
 #include "core/raster/rasterdataset.h"
 
-#include <QGuiApplication>
+#include <QApplication>
 #include <QTextStream>
 
 #include <algorithm>
@@ -46,10 +46,12 @@ int main(int argc, char **argv)
     // The CLI renders images and reports but never shows a window: it must run on a server.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
-    QGuiApplication::setApplicationName(QStringLiteral("satgpt"));
-    QGuiApplication::setOrganizationName(QStringLiteral("SatGPT"));
-    QGuiApplication::setApplicationVersion(QStringLiteral(SATGPT_VERSION));
+    // QApplication (not QGuiApplication) because reports draw their training curves with
+    // QCustomPlot, a widget, exactly as the workbench does; offscreen, it needs no display.
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("satgpt"));
+    QApplication::setOrganizationName(QStringLiteral("SatGPT"));
+    QApplication::setApplicationVersion(QStringLiteral(SATGPT_VERSION));
     satgpt::registerGdalDrivers();
     satgpt::ml::configureRuntime();
 

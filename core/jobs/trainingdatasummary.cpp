@@ -70,8 +70,25 @@ Result<TrainingDataSummary> TrainingDataSummary::scan(const QString &folder)
             ++summary.classifiedImages;
         }
     }
+    // The workbench's annotation export: a chip per annotation with its caption, QA and class.
+    const QString chips = dir.filePath(QStringLiteral("chips.json"));
+    if (QFile::exists(chips)) {
+        auto doc = readJson(chips);
+        if (!doc.ok())
+            return doc.error();
+        known = true;
+        for (const QJsonValue &v : doc->array()) {
+            const QJsonObject chip = v.toObject();
+            if (!chip.value(QStringLiteral("caption")).toString().isEmpty())
+                ++summary.captionImages;
+            summary.vqaPairs += int(chip.value(QStringLiteral("qa")).toArray().size());
+            const QString cls = chip.value(QStringLiteral("class")).toString();
+            if (!cls.isEmpty() && cls != QLatin1String("unclassified"))
+                ++summary.classifiedImages;
+        }
+    }
     if (!known)
-        return makeError("the folder holds no captions.json, vqa.json or labels.csv", folder.toStdString());
+        return makeError("the folder holds no captions.json, vqa.json, labels.csv or chips.json", folder.toStdString());
     return summary;
 }
 

@@ -35,6 +35,10 @@ public:
         const ReportFigure &f = (*m_figures)[index];
         if (f.size.isEmpty())
             return;
+        // The layout paints every page with a clip to that page; QCustomPlot's recorded pictures
+        // replace the clip with their own, so a figure of another page would leak into this one.
+        if (painter->hasClipping() && !painter->clipBoundingRect().intersects(rect))
+            return;
         painter->save();
         painter->translate(rect.topLeft());
         painter->scale(rect.width() / f.size.width(), rect.height() / f.size.height());

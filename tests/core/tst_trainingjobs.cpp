@@ -616,6 +616,19 @@ private Q_SLOTS:
         QVERIFY(aid->classifiedImages < 3000); // train split only
         const auto none = TrainingDataSummary::scan(m_dir.path());
         QVERIFY(!none.ok());
+
+        // The workbench's own annotation export (AnnotationExporter::exportChips).
+        QTemporaryDir chipsDir;
+        QFile chips(chipsDir.filePath(QStringLiteral("chips.json")));
+        QVERIFY(chips.open(QIODevice::WriteOnly));
+        chips.write(R"([{"file":"a.png","class":"water","caption":"a lake","qa":[{"question":"q","answer":"a"}]},
+                        {"file":"b.png","class":"unclassified","caption":"","qa":[]}])");
+        chips.close();
+        const auto exported = TrainingDataSummary::scan(chipsDir.path());
+        QVERIFY2(exported.ok(), exported.ok() ? "" : exported.error().toString().c_str());
+        QCOMPARE(exported->captionImages, 1);
+        QCOMPARE(exported->vqaPairs, 1);
+        QCOMPARE(exported->classifiedImages, 1);
     }
 
     // ---- end to end -----------------------------------------------------------------------
