@@ -121,6 +121,8 @@ MainWindow::MainWindow(QWidget *parent)
     addDockWidget(Qt::RightDockWidgetArea, chatDock);
     connect(chatDock, &ChatDock::messageRaised, this, &MainWindow::showMessage);
     connect(jobsDock, &JobsDock::activeModelRequested, chatDock, &ChatDock::useModel);
+    tabifyDockWidget(dock, chatDock); // the conversation needs the height; a saved layout overrides this
+    chatDock->raise();
     if (viewMenu)
         viewMenu->addAction(chatDock->toggleViewAction());
 

@@ -174,6 +174,7 @@ void ChatPanel::buildUi()
     splitter->addWidget(historyBox);
     splitter->setStretchFactor(0, 4);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({360, 90}); // the conversation is what is read; the list only indexes it
     layout->addWidget(splitter, 1);
 
     auto *askRow = new QHBoxLayout;
