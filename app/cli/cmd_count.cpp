@@ -258,8 +258,8 @@ int runCount(const QStringList &args)
                                 QStringLiteral("dir"));
     QCommandLineOption classOpt(QStringLiteral("class"), QStringLiteral("Class name (with --model)."), QStringLiteral("name"));
     QCommandLineOption maxSideOpt(QStringLiteral("max-side"),
-                                  QStringLiteral("Regions larger than this many pixels a side are read reduced (default 16384)."),
-                                  QStringLiteral("px"), QStringLiteral("16384"));
+                                  QStringLiteral("Regions larger than this many pixels a side are read reduced (default 8192)."),
+                                  QStringLiteral("px"), QStringLiteral("8192"));
     QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the result as JSON."));
     parser.addOptions({regionOpt, headOpt, modelOpt, classOpt, maxSideOpt, jsonOpt});
     parser.process(args);
