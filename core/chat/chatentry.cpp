@@ -131,6 +131,9 @@ QJsonObject ChatEntry::toJson() const
     }
     if (canceled)
         o.insert(QStringLiteral("canceled"), true);
+    if (countEstimate >= 0.0)
+        o.insert(QStringLiteral("count"), QJsonObject{{QStringLiteral("estimate"), countEstimate},
+                                                      {QStringLiteral("validationMae"), countValidationMae}});
     if (!compareSceneId.isEmpty() || !compareScenePath.isEmpty())
         o.insert(QStringLiteral("compare"), QJsonObject{{QStringLiteral("sceneId"), compareSceneId},
                                                         {QStringLiteral("scenePath"), compareScenePath},
@@ -168,6 +171,9 @@ ChatEntry ChatEntry::fromJson(const QJsonObject &json)
         }
     }
     e.canceled = json.value(QStringLiteral("canceled")).toBool(false);
+    const QJsonObject count = json.value(QStringLiteral("count")).toObject();
+    e.countEstimate = count.value(QStringLiteral("estimate")).toDouble(-1.0);
+    e.countValidationMae = count.value(QStringLiteral("validationMae")).toDouble(-1.0);
     const QJsonObject c = json.value(QStringLiteral("compare")).toObject();
     e.compareSceneId = c.value(QStringLiteral("sceneId")).toString();
     e.compareScenePath = c.value(QStringLiteral("scenePath")).toString();

@@ -73,6 +73,9 @@ struct ChatEntry
     QString compareSceneId;
     QString compareScenePath;
     QString compareAnswer;
+    /// Counting-head answers: the density map's sum and the head's validation MAE (-1: unknown).
+    double countEstimate = -1.0;
+    double countValidationMae = -1.0;
 
     /// A fresh entry: new uuid, current UTC time.
     static ChatEntry create();

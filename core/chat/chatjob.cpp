@@ -4,6 +4,7 @@
 #include "core/chat/modelcache.h"
 #include "core/chat/regioncut.h"
 #include "core/common/modelregistry.h"
+#include "core/ml/countinghead.h"
 #include "core/ml/visionlanguagemodel.h"
 #include "core/raster/rasterdataset.h"
 
@@ -84,6 +85,37 @@ Status ChatJob::run()
     };
     if (isCanceled())
         return stopped();
+
+    // A counting question about a class the model has a counting head for is answered by the
+    // head (verified against the analyst's annotations); everything else by the decoder.
+    if (!m_request.compare) {
+        if (auto counter = ml::counterForQuestion(m_request.modelPath.toStdString(), m_request.question.toStdString())) {
+            setStatusText(tr("Counting"));
+            ml::CountOptions options;
+            options.scenePixelsPerImagePixel = double(region.pixel.width()) / double(std::max(1, image->width()));
+            auto counted = ml::countObjects(counter->dir, toImageRGB8(image.value()), options, [this](double f) {
+                setProgress(0.05 + 0.9 * f);
+                return !isCanceled();
+            });
+            if (isCanceled())
+                return stopped();
+            if (counted) {
+                const QString text = QStringLiteral("%1 %2").arg(counted->count).arg(QString::fromStdString(counted->className));
+                {
+                    std::lock_guard<std::mutex> lock(m_mutex);
+                    m_entry.answer = text;
+                    m_entry.method = QString::fromLatin1(ChatEntry::kMethodCountingHead);
+                    m_entry.verified = true;
+                    m_entry.countEstimate = counted->estimate;
+                    m_entry.countValidationMae = counted->validationMae;
+                }
+                Q_EMIT tokenGenerated(0, -1, text);
+                setProgress(1.0);
+                return {};
+            }
+            // A broken head must not cost the analyst the answer: the decoder answers, unverified.
+        }
+    }
 
     setStatusText(tr("Loading the model"));
     auto model = ModelCache::instance().languageModel(m_request.modelPath);

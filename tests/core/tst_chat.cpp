@@ -12,6 +12,7 @@
 #include "core/chat/regioncut.h"
 #include "core/common/modelregistry.h"
 #include "core/jobs/trainingjobrecord.h"
+#include "core/ml/countinghead.h"
 #include "core/ml/explainsession.h"
 #include "core/ml/visionlanguagemodel.h"
 #include "core/project/project.h"
@@ -386,6 +387,65 @@ private Q_SLOTS:
         job2.start();
         QVERIFY(failed2.wait(30000));
         QVERIFY(failed2.first().first().toString().contains(QStringLiteral("missing.tif")));
+    }
+
+    void countingHeadAnswersItsClass()
+    {
+        requireModel();
+        // A model copy with a counting head for "building" (trained here on generated chips).
+        QString why;
+        const QString model = test::writeTinyChatModel(path(QStringLiteral("models/tiny-count")), &why);
+        QVERIFY2(!model.isEmpty(), qPrintable(why));
+        std::vector<ml::CountSample> samples;
+        for (int i = 0; i < 8; ++i) {
+            ml::CountSample sample;
+            sample.image.width = sample.image.height = 32;
+            sample.image.pixels.assign(32 * 32 * 3, 20);
+            for (int k = 0; k < i % 4; ++k) {
+                const int cx = 6 + 8 * k, cy = 8 + 4 * (i % 3);
+                for (int y = cy - 2; y < cy + 2; ++y)
+                    for (int x = cx - 2; x < cx + 2; ++x)
+                        for (int c = 0; c < 3; ++c)
+                            sample.image.pixels[size_t(3 * (y * 32 + x) + c)] = 240;
+                sample.points.push_back({double(cx), double(cy)});
+            }
+            samples.push_back(std::move(sample));
+        }
+        ml::CountTrainOptions options;
+        options.className = "building";
+        options.epochs = 2;
+        options.batchSize = 4;
+        auto trained = ml::trainCountingHead(model.toStdString(), samples, options,
+                                             ml::counterDir(model.toStdString(), "building"));
+        QVERIFY2(trained.ok(), trained.ok() ? "" : trained.error().toString().c_str());
+
+        ChatRequest r = request(QStringLiteral("How many buildings are there?"), QRect(0, 0, 64, 64));
+        r.modelPath = model;
+        ChatJob job(r);
+        QSignalSpy done(&job, &Job::finished);
+        job.start();
+        QVERIFY(done.wait(60000));
+        QVERIFY2(job.state() == Job::State::Succeeded, qPrintable(job.errorText()));
+        const ChatEntry e = job.entry();
+        QCOMPARE(e.method, QStringLiteral("counting-head"));
+        QVERIFY(e.verified);
+        QVERIFY(!e.isUnverifiedCount());
+        QVERIFY2(e.answer.endsWith(QStringLiteral(" building")), qPrintable(e.answer));
+        QVERIFY(e.countEstimate >= 0.0);
+        QCOMPARE(e.toJson().value("method").toString(), QStringLiteral("counting-head"));
+        QVERIFY(e.toJson().value("count").toObject().contains("estimate"));
+
+        // No head for the class: the decoder answers, unverified.
+        ChatRequest r2 = request(QStringLiteral("How many trees are there?"), QRect(0, 0, 64, 64));
+        r2.modelPath = model;
+        ChatJob job2(r2);
+        QSignalSpy done2(&job2, &Job::finished);
+        job2.start();
+        QVERIFY(done2.wait(60000));
+        const ChatEntry e2 = job2.entry();
+        QCOMPARE(e2.method, QStringLiteral("decoder"));
+        QVERIFY(!e2.verified);
+        QVERIFY(e2.isUnverifiedCount());
     }
 
     void evidenceForAToken()

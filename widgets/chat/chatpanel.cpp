@@ -490,7 +490,9 @@ void ChatPanel::updateEnabled()
     for (QToolButton *b : std::as_const(m_promptButtons))
         b->setEnabled(canAsk && (!isCompare(b->text()) || visibleLayers >= 2));
     const ChatEntry *current = findEntry(m_currentId);
-    m_evidenceButton->setEnabled(current && !current->answer.isEmpty() && !busy);
+    // A counting head's answer has no decoder tokens to explain.
+    m_evidenceButton->setEnabled(current && !current->answer.isEmpty() && !busy
+                                 && current->method != QLatin1String(ChatEntry::kMethodCountingHead));
     m_rerunButton->setEnabled(current && haveModel && !busy);
     m_clearEvidenceButton->setEnabled(m_overlay->hasHeatmap());
 }
@@ -755,7 +757,11 @@ QString ChatPanel::entryHtml(const ChatEntry &e, bool streaming) const
                              .arg(ChatEntry::countedClass(e.question).toHtmlEscaped()));
     else if (!streaming && e.verified)
         html += QStringLiteral("<p style=\"margin:0; color:#2e7d32; font-size:small\">%1</p>")
-                    .arg(tr("Verified by %1").arg(e.method.toHtmlEscaped()));
+                    .arg(e.countValidationMae >= 0.0
+                             ? tr("Verified: counted by the %1 (validation MAE %2)")
+                                   .arg(e.method.toHtmlEscaped())
+                                   .arg(e.countValidationMae, 0, 'f', 2)
+                             : tr("Verified: counted by the %1").arg(e.method.toHtmlEscaped()));
     if (!e.heatmap.isEmpty())
         html += QStringLiteral("<p style=\"margin:0; color:#777; font-size:small\">%1</p>")
                     .arg(tr("Map: %1%2").arg(methodTitle(e.heatmap.method),
