@@ -40,7 +40,18 @@ QPicture renderChartWithQCustomPlot(const ReportChart &chart, const QSizeF &size
     plot.yAxis->setLabel(chart.yLabel);
     plot.legend->setVisible(!chart.series.isEmpty());
     plot.legend->setFont(font);
-    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    if (chart.series.size() > 6) {
+        // Many metrics (a mix trains several sets): the legend goes under the plot in columns
+        // instead of covering the curves.
+        plot.axisRect()->insetLayout()->take(plot.legend);
+        plot.plotLayout()->addElement(plot.plotLayout()->rowCount(), 0, plot.legend);
+        plot.legend->setWrap(3);
+        plot.legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+        plot.plotLayout()->setRowStretchFactor(plot.plotLayout()->rowCount() - 2, 1.6);
+        plot.plotLayout()->setRowStretchFactor(plot.plotLayout()->rowCount() - 1, 1.0);
+    } else {
+        plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    }
     plot.rescaleAxes();
     plot.yAxis->scaleRange(1.1, plot.yAxis->range().center());
     plot.xAxis->scaleRange(1.04, plot.xAxis->range().center());
