@@ -339,6 +339,23 @@ private Q_SLOTS:
         QCOMPARE(s.panel->box(), box);
     }
 
+    void askAboutTheSelectedAnnotation()
+    {
+        auto s = makePanel();
+        QTRY_VERIFY(s.panel->askButton()->isEnabled());
+        s.panel->setContext(ChatPanel::Context::Annotation);
+        QVERIFY(!s.panel->askButton()->isEnabled()); // nothing selected yet
+        s.panel->setSelectedAnnotation(QStringLiteral("7"), QRect(10, 12, 40, 30));
+        QVERIFY(s.panel->askButton()->isEnabled());
+        const ChatEntry e = askAndWait(s.panel.get(), QStringLiteral("What is the land cover?"));
+        QCOMPARE(e.region.kind, ChatRegion::Kind::Annotation);
+        QCOMPARE(e.region.annotationId, QStringLiteral("7"));
+        QCOMPARE(e.region.pixel, QRect(10, 12, 40, 30));
+        s.panel->setSelectedAnnotation({}, {});
+        QVERIFY(!s.panel->askButton()->isEnabled());
+        s.panel->setContext(ChatPanel::Context::Viewport);
+    }
+
     void rerunWithAnotherModel()
     {
         QSettings().remove(QStringLiteral("models"));
