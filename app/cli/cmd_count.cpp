@@ -7,6 +7,7 @@
 #include "core/annotations/annotationdocument.h"
 #include "core/annotations/labelschema.h"
 #include "core/chat/regioncut.h"
+#include "core/common/countingrender.h"
 #include "core/ml/countinghead.h"
 #include "core/project/project.h"
 #include "core/raster/rasterdataset.h"
@@ -44,8 +45,8 @@ int modelImageSize(const QString &modelDir)
     return size;
 }
 
-/// `window` of the scene as the default rendering shows it (composition and stretch), at full
-/// resolution, black where it leaves the scene. Counting renders regions the same way.
+/// `window` of the scene rendered for counting (countingRenderSettings()), at full resolution,
+/// black where it leaves the scene. Counting renders regions the same way.
 satgpt::Result<satgpt::ml::ImageRGB8> renderChip(const satgpt::RasterDataset &ds, const QRect &window)
 {
     using namespace satgpt;
@@ -56,7 +57,7 @@ satgpt::Result<satgpt::ml::ImageRGB8> renderChip(const satgpt::RasterDataset &ds
     const QRect inside = window.intersected(QRect(0, 0, ds.info().width, ds.info().height));
     if (inside.isEmpty())
         return chip;
-    auto img = renderRegion(ds, inside, RenderSettings{}, inside.size());
+    auto img = renderRegion(ds, inside, countingRenderSettings(ds.info()), inside.size());
     if (!img)
         return img.error();
     for (int y = 0; y < inside.height(); ++y)
@@ -299,7 +300,7 @@ int runCount(const QStringList &args)
     if (!head)
         return fail(QString::fromStdString(head.error().toString()));
     const QSize readSize = regionReadSize(region.size(), parser.value(maxSideOpt).toInt());
-    auto img = renderRegion(*ds.value(), region, RenderSettings{}, readSize);
+    auto img = renderRegion(*ds.value(), region, countingRenderSettings(info), readSize);
     if (!img)
         return fail(QString::fromStdString(img.error().toString()));
     ml::CountOptions options;

@@ -4,15 +4,24 @@
 // counted object within a few pixels of a true one; heads are found, loaded, matched to
 // questions, cancelled and refused when they do not belong to the model.
 
+#include "core/annotations/annotationdocument.h"
 #include "core/ml/countinghead.h"
 #include "core/ml/trainingmodel.h"
+#include "core/project/project.h"
+#include "core/raster/rasterdataset.h"
 
 #include <QDir>
 #include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -100,6 +109,7 @@ private Q_SLOTS:
     void findsHeadsForQuestions();
     void refusesForeignAndBrokenHeads();
     void cancelsTraining();
+    void cliTrainsFromProjectAndCounts();
 
 private:
     QTemporaryDir m_tmp;
@@ -322,6 +332,90 @@ void TestCounting::cancelsTraining()
     QVERIFY(!QFileInfo::exists(out));
     // The trained head is untouched by a canceled run elsewhere.
     QVERIFY(CountingHead::load(m_head.toStdString()));
+}
+
+namespace {
+
+QImage toQImage(const ImageRGB8 &rgb)
+{
+    QImage img(rgb.width, rgb.height, QImage::Format_RGB888);
+    for (int y = 0; y < rgb.height; ++y)
+        std::memcpy(img.scanLine(y), rgb.pixels.data() + size_t(y) * rgb.width * 3, size_t(rgb.width) * 3);
+    return img;
+}
+
+QString runCli(const QStringList &args, int *exitCode)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::SeparateChannels);
+    p.start(QStringLiteral(SATGPT_BINARY_DIR "/app/satgpt"), args);
+    p.waitForFinished(240000);
+    *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    if (*exitCode != 0)
+        qWarning("%s", p.readAllStandardError().constData());
+    return QString::fromUtf8(p.readAllStandardOutput());
+}
+
+} // namespace
+
+void TestCounting::cliTrainsFromProjectAndCounts()
+{
+    // Scene A: every object annotated as a point of class "car"; scene B: counted, never seen.
+    std::mt19937_64 rng(21);
+    const CountSample a = makeScene(rng, 256, 256, 64), b = makeScene(rng, 160, 128, 22);
+    const QString pathA = m_tmp.filePath(QStringLiteral("a.png")), pathB = m_tmp.filePath(QStringLiteral("b.png"));
+    QVERIFY(toQImage(a.image).save(pathA));
+    QVERIFY(toQImage(b.image).save(pathB));
+    registerGdalDrivers();
+    Project project;
+    auto sceneA = project.addScene(pathA);
+    QVERIFY2(sceneA, sceneA ? "" : sceneA.error().toString().c_str());
+    QVERIFY(project.addScene(pathB));
+    const int car = project.document()->addClass(QStringLiteral("car"));
+    QVector<Annotation> points;
+    for (const auto &p : a.points) {
+        Annotation ann;
+        ann.sceneId = sceneA.value();
+        ann.shape = AnnotationShape::Point;
+        ann.geometry = QPolygonF({QPointF(p.first, p.second)});
+        ann.classId = car;
+        points.push_back(ann);
+    }
+    project.document()->addAnnotations(points);
+    const QString projectPath = m_tmp.filePath(QStringLiteral("cars.satgpt"));
+    QVERIFY(project.save(projectPath));
+
+    const QString head = m_tmp.filePath(QStringLiteral("cli-head"));
+    int rc = 0;
+    const QString trained = runCli({QStringLiteral("count"), QStringLiteral("train"), QStringLiteral("--model"), m_model,
+                                    QStringLiteral("--project"), projectPath, QStringLiteral("--class"), QStringLiteral("CAR"),
+                                    QStringLiteral("--out"), head, QStringLiteral("--epochs"), QStringLiteral("40"),
+                                    QStringLiteral("--json")},
+                                   &rc);
+    QCOMPARE(rc, 0);
+    const QJsonObject report = QJsonDocument::fromJson(trained.toUtf8()).object();
+    QCOMPARE(report.value(QStringLiteral("class")).toString(), QStringLiteral("car"));
+    QVERIFY(report.value(QStringLiteral("trainingChips")).toInt() > 100);
+    qInfo("satgpt count train: %d chips, validation MAE %.3f", report.value(QStringLiteral("trainingChips")).toInt(),
+          report.value(QStringLiteral("validationMae")).toDouble());
+
+    const QString counted = runCli({QStringLiteral("count"), pathB, QStringLiteral("--region"), QStringLiteral("0,0,160,128"),
+                                    QStringLiteral("--head"), head, QStringLiteral("--json")},
+                                   &rc);
+    QCOMPARE(rc, 0);
+    const QJsonObject r = QJsonDocument::fromJson(counted.toUtf8()).object();
+    QCOMPARE(r.value(QStringLiteral("method")).toString(), QStringLiteral("counting-head"));
+    QVERIFY(r.value(QStringLiteral("verified")).toBool());
+    const int n = r.value(QStringLiteral("count")).toInt();
+    qInfo("satgpt count on an unseen scene: %d (truth %d)", n, int(b.points.size()));
+    QVERIFY2(std::abs(n - int(b.points.size())) <= 2, qPrintable(counted));
+    QCOMPARE(r.value(QStringLiteral("objects")).toArray().size(), n);
+
+    // A class without annotations is refused with its name.
+    runCli({QStringLiteral("count"), QStringLiteral("train"), QStringLiteral("--model"), m_model, QStringLiteral("--project"),
+            projectPath, QStringLiteral("--class"), QStringLiteral("ship")},
+           &rc);
+    QVERIFY(rc != 0);
 }
 
 QTEST_MAIN(TestCounting)
