@@ -181,6 +181,13 @@ ChatEntry ChatEntry::fromJson(const QJsonObject &json)
     return e;
 }
 
+QString ChatEntry::modelPrompt(const QString &question)
+{
+    static const QRegularExpression describe(
+        QStringLiteral("^\\s*(please\\s+)?(describe|caption|summari[sz]e)\\b"), QRegularExpression::CaseInsensitiveOption);
+    return describe.match(question).hasMatch() ? QString() : question;
+}
+
 QString ChatEntry::countedClass(const QString &question)
 {
     static const QRegularExpression re(QStringLiteral("\\bhow\\s+many\\s+([\\p{L}\\- ]+?)(?:\\s+(?:are|is|can|do|does|in|on|there|visible)\\b|[?.!]|$)"),

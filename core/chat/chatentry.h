@@ -89,6 +89,10 @@ struct ChatEntry
     /// The object class a counting question asks about ("buildings" in "How many buildings are
     /// there?"), empty for other questions. A counting head plugs in for the classes it knows.
     static QString countedClass(const QString &question);
+    /// What the decoder is given for `question`: empty (plain captioning, what the model was
+    /// trained to do for descriptions) for "Describe this view"-style requests, else the question
+    /// itself (asked as "question: ... answer:"). Answers and their maps must use the same.
+    static QString modelPrompt(const QString &question);
     /// True when this answer is a count that no counter produced or checked.
     bool isUnverifiedCount() const { return !verified && !countedClass(question).isEmpty(); }
 };

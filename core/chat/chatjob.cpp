@@ -149,7 +149,7 @@ Status ChatJob::run()
         // being generated when the user pressed it.
         return !isCanceled();
     };
-    auto generated = model.value()->generate(toImageRGB8(image.value()), m_request.question.toStdString(), settings,
+    auto generated = model.value()->generate(toImageRGB8(image.value()), ChatEntry::modelPrompt(m_request.question).toStdString(), settings,
                                              onToken);
     if (!generated)
         return generated.error();
@@ -169,7 +169,7 @@ Status ChatJob::run()
         auto other = cut(*m_request.compare, nullptr);
         if (!other)
             return other.error();
-        auto answer = model.value()->generate(toImageRGB8(other.value()), m_request.question.toStdString(), settings,
+        auto answer = model.value()->generate(toImageRGB8(other.value()), ChatEntry::modelPrompt(m_request.question).toStdString(), settings,
                                               [this](int64_t, const std::string &) { return !isCanceled(); });
         if (!answer)
             return answer.error();

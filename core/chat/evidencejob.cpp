@@ -91,7 +91,7 @@ Result<ml::HeatMap> EvidenceJob::compute(const EvidenceRequest &request, Feedbac
 
     // The prompt (start token + question ids) comes from the session itself; the answer is the
     // one the user saw, so that the map explains those words even when they were sampled.
-    auto answer = session.answer(rgb, entry.question.toStdString(),
+    auto answer = session.answer(rgb, ChatEntry::modelPrompt(entry.question).toStdString(),
                                  entry.tokenIds.isEmpty() ? std::max(1, entry.generation.maxNewTokens) : 1);
     if (!answer)
         return answer.error();

@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QRegularExpression>
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QSet>
@@ -146,7 +147,13 @@ bool ModelRegistry::isModelFolder(const QString &folder)
 
 QString ModelRegistry::modelIdFor(const QString &folder)
 {
-    return QFileInfo(QDir::cleanPath(folder)).fileName();
+    // A training run's "best", "final" and "checkpoint-N" say nothing alone: prefix the run's name.
+    const QFileInfo info(QDir::cleanPath(folder));
+    const QString name = info.fileName();
+    static const QRegularExpression runFolder(QStringLiteral("^(best|final|checkpoint-\\d+)$"));
+    if (runFolder.match(name).hasMatch() && !info.dir().dirName().isEmpty())
+        return info.dir().dirName() + QLatin1Char('/') + name;
+    return name;
 }
 
 } // namespace satgpt

@@ -225,6 +225,16 @@ private Q_SLOTS:
         QTest::newRow("no count") << "What is the land cover?" << "";
     }
 
+    void promptsAndModelIds()
+    {
+        // Descriptions are captioning (no question prompt), as the model was trained.
+        QCOMPARE(ChatEntry::modelPrompt(QStringLiteral("Describe this view")), QString());
+        QCOMPARE(ChatEntry::modelPrompt(QStringLiteral("please caption the region")), QString());
+        QCOMPARE(ChatEntry::modelPrompt(QStringLiteral("What is the land cover?")), QStringLiteral("What is the land cover?"));
+        QCOMPARE(ModelRegistry::modelIdFor(QStringLiteral("/runs/demo-fine-tune/best")), QStringLiteral("demo-fine-tune/best"));
+        QCOMPARE(ModelRegistry::modelIdFor(QStringLiteral("/models/satgpt-small/")), QStringLiteral("satgpt-small"));
+    }
+
     void countedClass()
     {
         QFETCH(QString, question);
