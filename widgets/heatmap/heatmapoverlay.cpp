@@ -113,7 +113,12 @@ void HeatmapOverlay::drawLegend(QPainter *painter, const MapView &view) const
 {
     painter->save();
     painter->resetTransform();
-    const QRect viewport = painter->viewport();
+    // The widget rectangle from the view itself: painter->viewport() is the paint device's
+    // (device pixels, or the whole window's backing store), which put the legend off-screen.
+    const QRectF visible = view.visiblePixelRect();
+    const QRect viewport = QRectF(view.pixelToWidget(visible.topLeft()), view.pixelToWidget(visible.bottomRight()))
+                               .normalized()
+                               .toAlignedRect();
     const QFontMetrics fm(painter->font());
     const int barW = 120, barH = 10, pad = 6;
     const int boxW = barW + 2 * pad;
@@ -148,7 +153,6 @@ void HeatmapOverlay::drawLegend(QPainter *painter, const MapView &view) const
     painter->drawText(labels, Qt::AlignLeft | Qt::AlignVCenter, label(m_style.low));
     painter->drawText(labels, Qt::AlignHCenter | Qt::AlignVCenter, label((m_style.low + m_style.high) / 2));
     painter->drawText(labels, Qt::AlignRight | Qt::AlignVCenter, label(m_style.high));
-    Q_UNUSED(view)
     painter->restore();
 }
 
