@@ -131,9 +131,14 @@ QJsonObject ChatEntry::toJson() const
     }
     if (canceled)
         o.insert(QStringLiteral("canceled"), true);
-    if (countEstimate >= 0.0)
+    if (countEstimate >= 0.0) {
+        QJsonArray objects;
+        for (const QPointF &p : countedObjects)
+            objects.append(QJsonArray{p.x(), p.y()});
         o.insert(QStringLiteral("count"), QJsonObject{{QStringLiteral("estimate"), countEstimate},
-                                                      {QStringLiteral("validationMae"), countValidationMae}});
+                                                      {QStringLiteral("validationMae"), countValidationMae},
+                                                      {QStringLiteral("objects"), objects}});
+    }
     if (!compareSceneId.isEmpty() || !compareScenePath.isEmpty())
         o.insert(QStringLiteral("compare"), QJsonObject{{QStringLiteral("sceneId"), compareSceneId},
                                                         {QStringLiteral("scenePath"), compareScenePath},
@@ -174,6 +179,11 @@ ChatEntry ChatEntry::fromJson(const QJsonObject &json)
     const QJsonObject count = json.value(QStringLiteral("count")).toObject();
     e.countEstimate = count.value(QStringLiteral("estimate")).toDouble(-1.0);
     e.countValidationMae = count.value(QStringLiteral("validationMae")).toDouble(-1.0);
+    for (const QJsonValue &v : count.value(QStringLiteral("objects")).toArray()) {
+        const QJsonArray xy = v.toArray();
+        if (xy.size() == 2)
+            e.countedObjects.append(QPointF(xy[0].toDouble(), xy[1].toDouble()));
+    }
     const QJsonObject c = json.value(QStringLiteral("compare")).toObject();
     e.compareSceneId = c.value(QStringLiteral("sceneId")).toString();
     e.compareScenePath = c.value(QStringLiteral("scenePath")).toString();

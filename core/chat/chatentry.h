@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QPointF>
 #include <QRect>
 #include <QRectF>
 #include <QString>
@@ -76,6 +77,8 @@ struct ChatEntry
     /// Counting-head answers: the density map's sum and the head's validation MAE (-1: unknown).
     double countEstimate = -1.0;
     double countValidationMae = -1.0;
+    /// The objects a counting head counted, in full-resolution scene pixels (drawn on the map).
+    QVector<QPointF> countedObjects;
 
     /// A fresh entry: new uuid, current UTC time.
     static ChatEntry create();

@@ -108,6 +108,11 @@ Status ChatJob::run()
                     m_entry.verified = true;
                     m_entry.countEstimate = counted->estimate;
                     m_entry.countValidationMae = counted->validationMae;
+                    // Image pixels -> scene pixels, so the panel can mark each object on the map.
+                    const double sx = double(region.pixel.width()) / double(std::max(1, image->width()));
+                    const double sy = double(region.pixel.height()) / double(std::max(1, image->height()));
+                    for (const ml::CountedObject &o : counted->objects)
+                        m_entry.countedObjects.append(QPointF(region.pixel.x() + o.x * sx, region.pixel.y() + o.y * sy));
                 }
                 Q_EMIT tokenGenerated(0, -1, text);
                 setProgress(1.0);

@@ -444,6 +444,11 @@ private Q_SLOTS:
         QVERIFY(e.countEstimate >= 0.0);
         QCOMPARE(e.toJson().value("method").toString(), QStringLiteral("counting-head"));
         QVERIFY(e.toJson().value("count").toObject().contains("estimate"));
+        // The counted objects are kept in scene pixels inside the question's region, for the map.
+        QCOMPARE(e.countedObjects.size(), e.answer.section(QLatin1Char(' '), 0, 0).toInt());
+        for (const QPointF &p : e.countedObjects)
+            QVERIFY(QRectF(0, 0, 64, 64).contains(p));
+        QCOMPARE(ChatEntry::fromJson(e.toJson()).countedObjects, e.countedObjects);
 
         // No head for the class: the decoder answers, unverified.
         ChatRequest r2 = request(QStringLiteral("How many trees are there?"), QRect(0, 0, 64, 64));

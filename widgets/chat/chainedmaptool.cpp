@@ -12,6 +12,13 @@ void ChainedMapTool::setOutline(const QRectF &outline)
         view()->requestRepaint();
 }
 
+void ChainedMapTool::setMarkers(const QVector<QPointF> &markers)
+{
+    m_markers = markers;
+    if (view())
+        view()->requestRepaint();
+}
+
 void ChainedMapTool::activate(MapView *view)
 {
     MapTool::activate(view);
@@ -79,6 +86,22 @@ void ChainedMapTool::paint(QPainter *painter, const MapView &view)
         painter->setPen(pen);
         painter->setBrush(Qt::NoBrush);
         painter->drawRect(m_outline);
+        painter->restore();
+    }
+    if (!m_markers.isEmpty()) {
+        // Rings of constant screen size: the counted objects stay visible at any zoom.
+        painter->save();
+        const QTransform toWidget = painter->transform();
+        painter->resetTransform();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setBrush(Qt::NoBrush);
+        for (const QPointF &p : qAsConst(m_markers)) {
+            const QPointF w = toWidget.map(p);
+            painter->setPen(QPen(QColor(0, 0, 0, 160), 3.5));
+            painter->drawEllipse(w, 6.0, 6.0);
+            painter->setPen(QPen(QColor(0, 230, 255), 2.0));
+            painter->drawEllipse(w, 6.0, 6.0);
+        }
         painter->restore();
     }
     // The annotations stay on top of the evidence so they remain editable and visible.

@@ -4,6 +4,7 @@
 #include "widgets/mapcanvas/maptool.h"
 
 #include <QRectF>
+#include <QVector>
 
 namespace satgpt {
 
@@ -23,6 +24,9 @@ public:
     /// Scene pixels; an empty rectangle draws nothing.
     void setOutline(const QRectF &outline);
     QRectF outline() const { return m_outline; }
+    /// Objects a counting head counted (scene pixels), marked with rings; empty draws nothing.
+    void setMarkers(const QVector<QPointF> &markers);
+    QVector<QPointF> markers() const { return m_markers; }
 
     void activate(MapView *view) override;
     void deactivate() override;
@@ -39,6 +43,7 @@ private:
     MapTool *m_inner = nullptr;
     MapTool *m_overlay = nullptr;
     QRectF m_outline;
+    QVector<QPointF> m_markers;
 };
 
 } // namespace satgpt

@@ -662,6 +662,8 @@ void ChatPanel::storeEntry(const ChatEntry &entry, bool isNew)
     }
     if (!replaced)
         m_entries.push_back(entry);
+    if (isNew)
+        m_chain.setMarkers(entry.countedObjects); // a counting head's objects, marked on the map
     if (Project *p = project()) {
         if (isNew || !ChatHistory::update(*p, entry))
             ChatHistory::append(*p, entry);
@@ -876,6 +878,7 @@ void ChatPanel::selectEntry(const QString &id)
     if (!e)
         return;
     m_currentId = id;
+    m_chain.setMarkers(e->countedObjects);
     renderConversation(false);
     m_conversation->scrollToAnchor(id);
     for (int i = 0; i < m_history->count(); ++i)
