@@ -205,9 +205,7 @@ private Q_SLOTS:
         // 48 training samples in global batches of 10: the fifth batch of each epoch holds 8, so
         // rank 0 gets 5 samples and rank 1 only 3 (unequal token counts). 7 steps cross into the
         // second epoch (a new shuffled order); augmentation stays on (it is per sample).
-        const QStringList common{"train", "--model", m_config, "--data", m_dir.path() + "/shapes", "--task", "caption",
-                                 "--max-steps", "7", "--lr", "2e-3", "--warmup-steps", "2", "--seed", "5",
-                                 "--eval-steps", "100", "--max-eval-samples", "4", "--workers", "1"};
+        const QStringList common = commonArgs();
         const QString single = m_dir.path() + "/single";
         const QString dist = m_dir.path() + "/dist";
 
@@ -301,7 +299,84 @@ private Q_SLOTS:
         QCOMPARE(state.value("data_order").toObject().value("world_size").toInt(), 2);
     }
 
+    void cancelOnOneRankThenResume()
+    {
+        if (ml::distributedBackends().empty() || !QFileInfo::exists(m_binary))
+            QSKIP("this build has no c10d or no satgpt CLI");
+        // 40 steps (the later --max-steps wins), so the cancel lands well before the end.
+        const QStringList longer{"--max-steps", "40"};
+        const QString single = m_dir.path() + "/single-40";
+        QProcess one;
+        one.start(m_binary, commonArgs() + longer + QStringList{"--batch-size", "10", "--out", single});
+        QVERIFY(one.waitForFinished(300000));
+        QCOMPARE(one.exitCode(), 0);
+        const QString dir = m_dir.path() + "/dist-cut";
+        const auto launch = [&](QProcess *ranks, const QStringList &extra) {
+            const int port = freePort();
+            for (int r = 0; r < 2; ++r) {
+                ranks[r].start(m_binary, commonArgs() + extra +
+                                             QStringList{"--batch-size", "5", "--out", dir, "--world-size", "2", "--rank",
+                                                         QString::number(r), "--master-port", QString::number(port),
+                                                         "--events"});
+                QVERIFY(ranks[r].waitForStarted(20000));
+            }
+        };
+        // A cancel on rank 1 (its stdin) stops both ranks after the same optimizer step.
+        QProcess cut[2];
+        launch(cut, longer);
+        QByteArray out0;
+        QElapsedTimer timer;
+        timer.start();
+        while (!out0.contains("\"event\":\"step\"") && timer.elapsed() < 120000) {
+            cut[0].waitForReadyRead(200);
+            out0 += cut[0].readAllStandardOutput();
+        }
+        cut[1].write("cancel\n");
+        QVERIFY(cut[1].waitForBytesWritten(10000)); // QProcess flushes only from an event loop or a wait
+        for (auto &p : cut) {
+            QVERIFY(p.waitForFinished(120000));
+            QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        }
+        out0 += cut[0].readAllStandardOutput();
+        const auto done0 = QJsonDocument::fromJson(out0.trimmed().split('\n').last()).object();
+        QVERIFY2(done0.value("status").toString() == QStringLiteral("canceled"), out0.right(600).constData());
+        const int stoppedAt = done0.value("step").toInt();
+        QVERIFY(stoppedAt >= 1 && stoppedAt < 40);
+        QVERIFY(QFileInfo::exists(dir + QStringLiteral("/checkpoint-%1/trainer_state.json").arg(stoppedAt)));
+        // Rank 1 (also --events) reports nothing but its done event, at the same step.
+        const auto lines1 = cut[1].readAllStandardOutput().trimmed().split('\n');
+        QCOMPARE(lines1.size(), 1);
+        const auto done1 = QJsonDocument::fromJson(lines1.first()).object();
+        QCOMPARE(done1.value("event").toString(), QStringLiteral("done"));
+        QCOMPARE(done1.value("status").toString(), QStringLiteral("canceled"));
+        QCOMPARE(done1.value("rank").toInt(), 1);
+        QCOMPARE(done1.value("step").toInt(), stoppedAt);
+
+        // Both ranks resume from rank 0's checkpoint; the losses continue as the uninterrupted
+        // single process with the doubled batch.
+        QProcess resumed[2];
+        launch(resumed, longer + QStringList{"--resume", dir});
+        for (auto &p : resumed) {
+            QVERIFY(p.waitForFinished(300000));
+            QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        }
+        const auto a = stepLosses(single);
+        const auto b = stepLosses(dir);
+        QCOMPARE(int(a.size()), 40);
+        QCOMPARE(int(b.size()), 40);
+        for (const auto &kv : a)
+            QVERIFY2(std::fabs(kv.second - b.at(kv.first)) <= 1e-4 * std::max(1.0, std::fabs(kv.second)),
+                     qPrintable(QStringLiteral("step %1: %2 vs %3").arg(kv.first).arg(kv.second).arg(b.at(kv.first))));
+    }
+
 private:
+    QStringList commonArgs() const
+    {
+        return {"train", "--model", m_config, "--data", m_dir.path() + "/shapes", "--task", "caption",
+                "--max-steps", "7", "--lr", "2e-3", "--warmup-steps", "2", "--seed", "5",
+                "--eval-steps", "100", "--max-eval-samples", "4", "--workers", "1"};
+    }
+
     QTemporaryDir m_dir;
     QString m_binary;
     QString m_config;
