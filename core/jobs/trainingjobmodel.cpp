@@ -104,7 +104,7 @@ QVariant TrainingJobModel::data(const QModelIndex &index, int role) const
         QString text = QStringLiteral("%1 %").arg(qRound(r.progress * 100));
         const QString eta = formatDuration(r.etaSeconds);
         if (r.state == TrainingJobRecord::State::Running && !eta.isEmpty())
-            text += QLatin1String(" · ") + tr("%1 left").arg(eta);
+            text += QStringLiteral(" · ") + tr("%1 left").arg(eta);
         return text;
     }
     case LossColumn:

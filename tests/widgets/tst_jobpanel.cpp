@@ -229,7 +229,8 @@ private Q_SLOTS:
         QCOMPARE(dialog.sampleCount(), 5 + 3);
         QVERIFY(dialog.problem().contains(QStringLiteral("base model")));
         dialog.setBaseModelDir(model);
-        QVERIFY(dialog.problem().contains(QStringLiteral("one data source"))); // the worker reads one folder
+        QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem())); // several sources train as a mix
+        QCOMPARE(dialog.config().value(QStringLiteral("task")).toString(), QStringLiteral("mix"));
         dialog.setUseProjectAnnotations(false);
         QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem()));
         QCOMPARE(dialog.sampleCount(), 3);
@@ -252,7 +253,7 @@ private Q_SLOTS:
         QCOMPARE(dialog.device(), QStringLiteral("cuda"));
         dialog.setDevice(QStringLiteral("cpu"));
         dialog.setTasks(true, true, false);
-        QVERIFY(dialog.problem().contains(QStringLiteral("one task")));
+        QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem())); // a task mix is one job
         dialog.setTasks(false, true, false);
         dialog.setEpochs(4);
         dialog.setBatchSize(16);
@@ -265,7 +266,7 @@ private Q_SLOTS:
         QCOMPARE(c.value(QStringLiteral("model")).toString(), model);
         QCOMPARE(c.value(QStringLiteral("data")).toString(), m_dir.filePath(QStringLiteral("project-export")));
         QCOMPARE(c.value(QStringLiteral("data_dirs")).toArray().size(), 2);
-        QCOMPARE(c.value(QStringLiteral("task")).toString(), QStringLiteral("vqa"));
+        QCOMPARE(c.value(QStringLiteral("task")).toString(), QStringLiteral("mix")); // project + folder
         QCOMPARE(c.value(QStringLiteral("tasks")).toArray(), (QJsonArray{QStringLiteral("vqa")}));
         QCOMPARE(c.value(QStringLiteral("epochs")).toInt(), 4);
         QCOMPARE(c.value(QStringLiteral("batch_size")).toInt(), 16);

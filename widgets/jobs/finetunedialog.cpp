@@ -364,12 +364,6 @@ QString FineTuneDialog::problem() const
         return tr("The base model %1 does not exist.").arg(baseModelDir());
     if (tasks().isEmpty())
         return tr("Choose a task.");
-    // `satgpt train` reads one data folder and one task per job (train-protocol.md); mixing
-    // would silently train on the first only, so ask for one and let the user queue more jobs.
-    if (tasks().size() > 1)
-        return tr("The trainer learns one task per job: keep one task checked and queue another job for the next.");
-    if ((useProjectAnnotations() ? 1 : 0) + m_folders->count() > 1)
-        return tr("The trainer reads one data source per job: keep either the project's annotations or one dataset folder.");
     if (learningRate() <= 0)
         return tr("Enter a learning rate such as 5e-5.");
     if (outputName().isEmpty())
@@ -393,7 +387,9 @@ QJsonObject FineTuneDialog::config() const
         {QStringLiteral("data"), data.value(0)},
         {QStringLiteral("data_dirs"), QJsonArray::fromStringList(data)},
         {QStringLiteral("use_project_annotations"), useProjectAnnotations()},
-        {QStringLiteral("task"), taskList.value(0)},
+        // Several sources or tasks train as one mix: every set in every folder, each with its own
+        // task (docs/datasets.md).
+        {QStringLiteral("task"), data.size() > 1 || taskList.size() > 1 ? QStringLiteral("mix") : taskList.value(0)},
         {QStringLiteral("tasks"), QJsonArray::fromStringList(taskList)},
         {QStringLiteral("epochs"), epochs()},
         {QStringLiteral("batch_size"), batchSize()},
