@@ -21,4 +21,8 @@ run rsscn7-scene "$DATA/scene_classification_rsscn7" classify validation
 # The captioned images are all "train" in their source: the seeded validation carve-out (2 images) is held out.
 run ucm-sydney-captions "$DATA/captions" caption validation
 run vqa "$DATA/vqa" vqa validation
-run caption-text "$DATA" text test
+# The caption language model is scored after stage 1 (text only): the finished model always
+# attends to an image, so its text-only perplexity says nothing. STAGE1=WORK/stage1-text/best.
+if [ -n "${STAGE1:-}" ]; then
+    MODEL=$STAGE1 run caption-text-stage1 "$DATA" text test
+fi

@@ -11,7 +11,7 @@ DATA=${1:-$ROOT/../shared/datasets}
 WORK=${2:-$ROOT/build/default-model}
 SATGPT=${SATGPT:-$ROOT/build/app/satgpt}
 TEXT_EPOCHS=${TEXT_EPOCHS:-12}
-MIX_EPOCHS=${MIX_EPOCHS:-5}
+MIX_EPOCHS=${MIX_EPOCHS:-10}
 mkdir -p "$WORK"
 
 echo "== 1/4 BPE vocabulary from the caption text (train and validation splits only)"
