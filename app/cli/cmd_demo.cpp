@@ -128,8 +128,8 @@ static int runDemo(const QStringList &args)
     const QCommandLineOption promptsOpt(QStringLiteral("prompts"), QStringLiteral("Quick prompts per region (1-3, default 3)"),
                                         QStringLiteral("n"), QStringLiteral("3"));
     const QCommandLineOption stepsOpt(QStringLiteral("fine-tune-steps"),
-                                      QStringLiteral("Optimizer steps of the fine-tune job (default 80, about a minute on 2 threads)"),
-                                      QStringLiteral("n"), QStringLiteral("80"));
+                                      QStringLiteral("Optimizer steps of the fine-tune job (default 240, about a minute on 2 threads)"),
+                                      QStringLiteral("n"), QStringLiteral("240"));
     parser.addOptions({outOpt, modelOpt, projectOpt, regionsOpt, promptsOpt, stepsOpt});
     parser.process(args);
 
