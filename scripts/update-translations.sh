@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LUPDATE=${LUPDATE:-/usr/lib/qt6/bin/lupdate}
-"$LUPDATE" -locations relative -no-obsolete app widgets core -ts translations/satgpt_en.ts translations/satgpt_th.ts translations/satgpt_de.ts
+# -I . resolves the root-relative includes, so classes get their namespaced context (satgpt::ChatPanel).
+"$LUPDATE" -I . -locations relative -no-obsolete app widgets core -ts translations/satgpt_en.ts translations/satgpt_th.ts translations/satgpt_de.ts
