@@ -2,6 +2,7 @@
 // `satgpt count train`: a counting head for one class from the project's point/box annotations.
 // `satgpt count`: how many objects of that class a scene region holds, and where they are.
 
+#include "app/cli/cliargs.h"
 #include "command.h"
 
 #include "core/annotations/annotationdocument.h"
@@ -26,6 +27,7 @@
 namespace {
 
 using satgpt::cli::fail;
+using satgpt::cli::sceneRegion;
 
 QString modelDirFrom(const QCommandLineParser &parser, const QCommandLineOption &opt)
 {
@@ -280,21 +282,10 @@ int runCount(const QStringList &args)
     if (!ds)
         return fail(QString::fromStdString(ds.error().toString()));
     const RasterInfo &info = ds.value()->info();
-    QRect region(0, 0, info.width, info.height);
-    if (parser.isSet(regionOpt)) {
-        const QStringList p = parser.value(regionOpt).split(QLatin1Char(','));
-        bool ok = p.size() == 4;
-        int v[4] = {};
-        for (int i = 0; ok && i < 4; ++i)
-            v[i] = p[i].trimmed().toInt(&ok);
-        if (!ok || v[2] <= 0 || v[3] <= 0)
-            return fail(QStringLiteral("--region must be x,y,w,h with positive w and h"));
-        region = QRect(v[0], v[1], v[2], v[3]);
-    }
-    if (!QRect(0, 0, info.width, info.height).contains(region))
-        return fail(QStringLiteral("%1: region %2,%3,%4,%5 is outside the %6x%7 scene")
-                        .arg(scenePath).arg(region.x()).arg(region.y()).arg(region.width()).arg(region.height())
-                        .arg(info.width).arg(info.height));
+    auto sceneWindow = sceneRegion(parser.value(regionOpt), scenePath, QSize(info.width, info.height));
+    if (!sceneWindow)
+        return fail(QString::fromStdString(sceneWindow.error().toString()));
+    const QRect region = sceneWindow.value();
 
     auto head = ml::CountingHead::load(headDir.toStdString());
     if (!head)

@@ -76,16 +76,9 @@ bool runJob(Job &job, QString *error)
     return true;
 }
 
-/// A square window around an annotation (grown by half its size, at least 64 px), inside the scene.
-QRect regionAround(const Annotation &a, const QSize &scene)
-{
-    const QRectF b = a.boundingRect();
-    const int side = std::min({std::max(64, int(std::ceil(std::max(b.width(), b.height()) * 1.5))), scene.width(),
-                               scene.height()});
-    const int x = std::clamp(int(std::floor(b.center().x() - side / 2.0)), 0, scene.width() - side);
-    const int y = std::clamp(int(std::floor(b.center().y() - side / 2.0)), 0, scene.height() - side);
-    return QRect(x, y, side, side);
-}
+// Questions are asked about the same windows the fine-tune chips are cut from.
+constexpr int kChipSize = 128;
+constexpr double kChipPadding = 0.25;
 
 struct Step
 {
@@ -208,7 +201,7 @@ static int runDemo(const QStringList &args)
     const auto ask = [&](const Annotation &a, const QString &question, const QString &model,
                          QString *error) -> std::optional<Asked> {
         ChatRequest request;
-        request.source = ChatSource{scene.id, scene.path, regionAround(a, QSize(info.width, info.height)), render};
+        request.source = ChatSource{scene.id, scene.path, AnnotationExporter::chipWindow(a, info.width, info.height, kChipSize, kChipPadding), render};
         request.regionKind = ChatRegion::Kind::Annotation;
         request.annotationId = QString::number(a.id);
         request.question = question;
@@ -266,11 +259,8 @@ static int runDemo(const QStringList &args)
     // 5. A short fine-tune job on the project's annotations (chips with captions, QA and classes).
     step.begin(QStringLiteral("Fine-tuning on the demo annotations (%1 steps)").arg(fineTuneSteps));
     const QString chipsDir = outDir.filePath(QStringLiteral("fine-tune-data"));
-    QVector<AnnotationExporter::Scene> exportScenes;
-    for (const ProjectScene &s : project->scenes())
-        exportScenes.append({s.id, s.path, s.width, s.height});
     auto chips = AnnotationExporter::exportChips(project->document()->annotations(), project->document()->schema(),
-                                                 exportScenes, chipsDir, 128, 0.25);
+                                                 project->exportScenes(), chipsDir, kChipSize, kChipPadding);
     if (!chips)
         return fail(QString::fromStdString(chips.error().toString()));
     ml::TrainConfig config;

@@ -2,6 +2,7 @@
 // `satgpt caption IMAGE_OR_SCENE` and `satgpt ask IMAGE_OR_SCENE --question "..."`: run the
 // vision-language model on a picture or a (Geo)TIFF scene, streaming tokens as they come.
 
+#include "app/cli/cliargs.h"
 #include "app/cli/command.h"
 
 #include "core/chat/chatrecorder.h"
@@ -23,24 +24,10 @@
 namespace {
 
 using namespace satgpt;
+using satgpt::cli::parseRegion;
 
 // Scenes are read at most this large (long side); the model resizes to its input size anyway.
 constexpr int kMaxSceneSide = 1024;
-
-Result<QRect> parseRegion(const QString &text)
-{
-    const QStringList parts = text.split(QLatin1Char(','));
-    if (parts.size() != 4)
-        return makeError("--region must be x,y,w,h", {}, text.toStdString());
-    int v[4];
-    for (int i = 0; i < 4; ++i) {
-        bool ok = false;
-        v[i] = parts[i].trimmed().toInt(&ok);
-        if (!ok || (i >= 2 && v[i] <= 0) || v[i] < 0)
-            return makeError("--region must be four non-negative integers x,y,w,h with w,h > 0", {}, text.toStdString());
-    }
-    return QRect(v[0], v[1], v[2], v[3]);
-}
 
 bool intOptionValue(const QString &text, int minimum, int *out)
 {

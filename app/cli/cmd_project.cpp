@@ -37,13 +37,6 @@ const ProjectScene *pickScene(const Project &project, const QString &id, QString
     return s;
 }
 
-QVector<AnnotationExporter::Scene> exportScenes(const Project &project)
-{
-    QVector<AnnotationExporter::Scene> out;
-    for (const ProjectScene &s : project.scenes())
-        out.append({s.id, s.path, s.width, s.height});
-    return out;
-}
 
 } // namespace
 
@@ -165,7 +158,7 @@ static int runAnnotationsExport(const QStringList &args)
     }
     if (format == QLatin1String("coco")) {
         int skipped = 0;
-        Result<int> n = AnnotationExporter::exportCoco(doc->annotations(), doc->schema(), exportScenes(p), out, &skipped);
+        Result<int> n = AnnotationExporter::exportCoco(doc->annotations(), doc->schema(), p.exportScenes(), out, &skipped);
         if (!n)
             return fail(errorText(n.error()));
         QTextStream(stdout) << "Wrote " << n.value() << " COCO annotation(s) to " << out << " (" << skipped
@@ -173,7 +166,7 @@ static int runAnnotationsExport(const QStringList &args)
         return 0;
     }
     if (format == QLatin1String("yolo")) {
-        Result<int> n = AnnotationExporter::exportYolo(doc->annotations(), doc->schema(), exportScenes(p), out,
+        Result<int> n = AnnotationExporter::exportYolo(doc->annotations(), doc->schema(), p.exportScenes(), out,
                                                        parser.value(QStringLiteral("tile-size")).toInt());
         if (!n)
             return fail(errorText(n.error()));
@@ -185,7 +178,7 @@ static int runAnnotationsExport(const QStringList &args)
         if (chipFormat != QLatin1String("png") && chipFormat != QLatin1String("gtiff"))
             return fail(QStringLiteral("--chip-format must be png or gtiff"));
         Result<int> n = AnnotationExporter::exportChips(
-            doc->annotations(), doc->schema(), exportScenes(p), out, parser.value(QStringLiteral("size")).toInt(),
+            doc->annotations(), doc->schema(), p.exportScenes(), out, parser.value(QStringLiteral("size")).toInt(),
             parser.value(QStringLiteral("padding")).toDouble(),
             chipFormat == QLatin1String("png") ? AnnotationExporter::ChipFormat::Png : AnnotationExporter::ChipFormat::GeoTiff);
         if (!n)

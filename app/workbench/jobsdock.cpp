@@ -229,10 +229,7 @@ void JobsDock::enqueueWithProjectData(const QString &name, QJsonObject config)
     // A snapshot: the user may go on editing while the chips are cut.
     int samples = 0;
     QVector<Annotation> annotations = usableAnnotations(*project, &samples);
-    QVector<AnnotationExporter::Scene> scenes;
-    for (const ProjectScene &s : project->scenes())
-        scenes.append({s.id, s.path, s.width, s.height});
-    auto *job = new ChipExportJob(std::move(annotations), project->document()->schema(), std::move(scenes), dataDir, this);
+    auto *job = new ChipExportJob(std::move(annotations), project->document()->schema(), project->exportScenes(), dataDir, this);
     connect(job, &Job::succeeded, this, [this, name, config] {
         const QString id = m_queue->enqueue(name, config);
         m_panel->selectJob(id);

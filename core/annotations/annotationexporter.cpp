@@ -237,6 +237,21 @@ Result<int> AnnotationExporter::exportYolo(const QVector<Annotation> &annotation
     return tiles;
 }
 
+QRect AnnotationExporter::chipWindow(const Annotation &a, int sceneWidth, int sceneHeight, int size, double padding)
+{
+    // A square around the bounding box grown by `padding` of its size on each side (points: a
+    // `size` window), shifted to stay inside the scene.
+    const QRectF b = a.boundingRect();
+    const QPointF c = a.isPoint() ? a.geometry.first() : b.center();
+    double side = a.isPoint() ? size : std::max(b.width(), b.height()) * (1.0 + 2.0 * std::max(0.0, padding));
+    side = std::max(side, 8.0);
+    const int w = std::min(int(std::ceil(side)), sceneWidth);
+    const int h = std::min(int(std::ceil(side)), sceneHeight);
+    const int x = std::clamp(int(std::floor(c.x() - w / 2.0)), 0, sceneWidth - w);
+    const int y = std::clamp(int(std::floor(c.y() - h / 2.0)), 0, sceneHeight - h);
+    return QRect(x, y, w, h);
+}
+
 Result<int> AnnotationExporter::exportChips(const QVector<Annotation> &annotations, const LabelSchema &schema,
                                             const QVector<Scene> &scenes, const QString &dir, int size, double padding,
                                             ChipFormat format, Feedback *feedback)
@@ -254,15 +269,7 @@ Result<int> AnnotationExporter::exportChips(const QVector<Annotation> &annotatio
         const Scene *scene = findScene(scenes, a.sceneId);
         if (!scene)
             return err(dir, QStringLiteral("Annotation %1 refers to scene '%2', which is not available").arg(a.id).arg(a.sceneId));
-        const QRectF b = a.boundingRect();
-        const QPointF c = a.isPoint() ? a.geometry.first() : b.center();
-        double side = a.isPoint() ? size : std::max(b.width(), b.height()) * (1.0 + 2.0 * std::max(0.0, padding));
-        side = std::max(side, 8.0);
-        int w = std::min(int(std::ceil(side)), scene->width);
-        int h = std::min(int(std::ceil(side)), scene->height);
-        int x = std::clamp(int(std::floor(c.x() - w / 2.0)), 0, scene->width - w);
-        int y = std::clamp(int(std::floor(c.y() - h / 2.0)), 0, scene->height - h);
-        const QRect window(x, y, w, h);
+        const QRect window = chipWindow(a, scene->width, scene->height, size, padding);
         const QString file = QStringLiteral("%1_%2.%3")
                                  .arg(safeName(a.sceneId))
                                  .arg(a.id)
@@ -280,7 +287,7 @@ Result<int> AnnotationExporter::exportChips(const QVector<Annotation> &annotatio
                                     {QStringLiteral("class"), schema.nameOf(a.classId)},
                                     {QStringLiteral("caption"), a.caption},
                                     {QStringLiteral("qa"), qa},
-                                    {QStringLiteral("window"), QJsonArray{x, y, w, h}}});
+                                    {QStringLiteral("window"), QJsonArray{window.x(), window.y(), window.width(), window.height()}}});
         ++n;
         if (feedback)
             feedback->setProgress(double(n) / annotations.size());

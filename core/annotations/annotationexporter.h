@@ -42,6 +42,9 @@ public:
                                   const QVector<Scene> &scenes, const QString &dir, int tileSize = 640,
                                   Feedback *feedback = nullptr);
 
+    /// The scene window exportChips() cuts for `a` (see there), in full-resolution pixels.
+    static QRect chipWindow(const Annotation &a, int sceneWidth, int sceneHeight, int size = 224, double padding = 0.25);
+
     /// One chip per annotation in `dir`: a square window around its bounding box grown by
     /// `padding` (fraction of the box size on each side; points get a `size` pixel window),
     /// shifted to stay inside the scene, resampled to size x size; plus chips.json listing

@@ -64,6 +64,14 @@ const ProjectScene *Project::scene(const QString &id) const
     return nullptr;
 }
 
+QVector<AnnotationExporter::Scene> Project::exportScenes() const
+{
+    QVector<AnnotationExporter::Scene> out;
+    for (const ProjectScene &s : m_scenes)
+        out.append({s.id, s.path, s.width, s.height});
+    return out;
+}
+
 Result<ProjectScene> Project::describeScene(const QString &path)
 {
     std::unique_ptr<GDALDataset> ds(GDALDataset::Open(path.toUtf8().constData(), GDAL_OF_RASTER | GDAL_OF_READONLY));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/annotations/annotationexporter.h"
 #include "core/base/result.h"
 #include "core/project/projectscene.h"
 
@@ -56,6 +57,8 @@ public:
     void setSceneLayer(const QString &id, const QJsonObject &layer);
     void setSceneStretch(const QString &id, const QJsonObject &stretch);
     static Result<ProjectScene> describeScene(const QString &path);
+    /// The scenes as the annotation exports (COCO, YOLO, chips) address them.
+    QVector<AnnotationExporter::Scene> exportScenes() const;
 
     QJsonObject view() const { return m_view; }
     void setView(const QJsonObject &view);
