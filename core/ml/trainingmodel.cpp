@@ -23,23 +23,6 @@ namespace satgpt::ml {
 
 namespace {
 
-/// GPT-2's bytes_to_unicode(): printable bytes map to themselves, the rest to 256 + n.
-std::vector<uint32_t> byteToCodepoint()
-{
-    std::vector<uint32_t> map(256, 0);
-    std::vector<bool> printable(256, false);
-    for (int b = '!'; b <= '~'; ++b)
-        printable[size_t(b)] = true;
-    for (int b = 0xA1; b <= 0xAC; ++b)
-        printable[size_t(b)] = true;
-    for (int b = 0xAE; b <= 0xFF; ++b)
-        printable[size_t(b)] = true;
-    uint32_t n = 0;
-    for (int b = 0; b < 256; ++b)
-        map[size_t(b)] = printable[size_t(b)] ? uint32_t(b) : 256 + n++;
-    return map;
-}
-
 std::string utf8(uint32_t cp)
 {
     std::string s;
@@ -85,9 +68,8 @@ public:
     Status save(const std::string &dir) const override
     {
         json vocab = json::object();
-        const auto map = byteToCodepoint();
         for (int b = 0; b < 256; ++b)
-            vocab[utf8(map[size_t(b)])] = b;
+            vocab[utf8(uint32_t(Gpt2Tokenizer::byteToUnicode(static_cast<unsigned char>(b))))] = b;
         vocab["<|endoftext|>"] = kByteEos;
         std::ofstream v(fs::path(dir) / "vocab.json");
         v << vocab.dump();
