@@ -274,7 +274,7 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
         out.hiddenStates.push_back(h);
     if (in.lastTokenLogitsOnly)
         h = h.narrow(1, T - 1, 1);
-    out.logits = at::linear(h, m_wte);
+    out.logits = detail::linear(h, m_wte);
     return out;
 }
 

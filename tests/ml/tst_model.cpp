@@ -5,6 +5,7 @@
 #include "core/ml/generation.h"
 #include "core/ml/hfcheckpoint.h"
 #include "core/ml/imageprocessor.h"
+#include "core/ml/layers.h"
 #include "core/ml/tensorio.h"
 
 #include "tests/common/testsupport.h"
@@ -572,6 +573,55 @@ private Q_SLOTS:
         auto back = loadVisionEncoderDecoder(tmp.path().toStdString());
         QVERIFY2(back.ok(), back ? "" : back.error().toString().c_str());
         QVERIFY(torch::equal((*back)->forward(in).logits, out.logits));
+    }
+
+    // Inference takes shortcuts the parity fixtures are too small to reach: gemv for a single
+    // row (a batch-1 decode step) and oneDNN for a few hundred rows (a ViT-B image). Both must
+    // give what the plain gemm gives, up to fp32 summation order.
+    void inferenceShortcutsMatchPlainProducts()
+    {
+        torch::manual_seed(11);
+        const auto w = torch::randn({384, 256}) * 0.05; // nn.Linear [out, in]
+        const auto b = torch::randn({384});
+        const auto wConv = w.t().contiguous();          // GPT-2 Conv1D [in, out]
+        for (int64_t rows : {1, 7, 197}) {
+            const auto x = torch::randn({1, rows, 256});
+            const auto reference = at::linear(x, w, b);
+            torch::Tensor viaLinear, viaConv1d, noBias;
+            {
+                torch::InferenceMode guard;
+                viaLinear = satgpt::ml::detail::linear(x, w, b);
+                viaConv1d = satgpt::ml::detail::conv1d(x, wConv, b);
+                noBias = satgpt::ml::detail::linear(x, w);
+            }
+            QCOMPARE(viaLinear.sizes().vec(), reference.sizes().vec());
+            QVERIFY2(torch::allclose(viaLinear, reference, 1e-4, 1e-5), qPrintable(QStringLiteral("linear, %1 rows").arg(rows)));
+            QVERIFY2(torch::allclose(viaConv1d, reference, 1e-4, 1e-5), qPrintable(QStringLiteral("conv1d, %1 rows").arg(rows)));
+            QVERIFY(torch::allclose(noBias, at::linear(x, w), 1e-4, 1e-5));
+        }
+
+        // And through a whole encoder: a 64 px image in 4 px patches is 257 tokens.
+        ViTConfig cfg;
+        cfg.hiddenSize = 64;
+        cfg.numAttentionHeads = 4;
+        cfg.intermediateSize = 128;
+        cfg.numHiddenLayers = 2;
+        cfg.imageSize = 64;
+        cfg.patchSize = 4;
+        ViTModel vit(cfg);
+        vit.initRandom(0.05);
+        const auto pixels = torch::randn({1, 3, 64, 64});
+        torch::Tensor plain;
+        {
+            torch::NoGradGuard noGrad; // grad mode off too: also the shortcut path
+            plain = vit.forward(pixels).lastHiddenState;
+        }
+        ViTOutput withGrad;
+        {
+            torch::AutoGradMode enable(true);
+            withGrad = vit.forward(pixels);
+        }
+        QVERIFY(torch::allclose(plain, withGrad.lastHiddenState.detach(), 1e-4, 1e-4));
     }
 };
 
