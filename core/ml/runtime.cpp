@@ -4,6 +4,9 @@
 #include <torch/torch.h>
 
 #include <cstdlib>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <thread>
 
 namespace satgpt::ml {
@@ -17,6 +20,15 @@ void configureRuntime(int threads)
     if (threads <= 0)
         threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(threads);
+}
+
+void keepFreedMemoryForReuse()
+{
+#if defined(__GLIBC__)
+    // 32 MiB is glibc's ceiling for the threshold; fixing it also stops the dynamic adjustment.
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+#endif
 }
 
 int runtimeThreads() { return torch::get_num_threads(); }
