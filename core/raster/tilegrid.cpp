@@ -19,7 +19,7 @@ int TileGrid::levelForScale(double devicePixelsPerScenePixel) const
     if (!(devicePixelsPerScenePixel > 0.0))
         return m_maxLevel;
     // A small tolerance keeps exact 1:2, 1:4 zooms on the matching level despite rounding.
-    const double factor = 1.0 / devicePixelsPerScenePixel;
+    const double factor = kMaxUpsampling / devicePixelsPerScenePixel;
     const int level = int(std::floor(std::log2(factor) + 1e-6));
     return std::clamp(level, 0, m_maxLevel);
 }

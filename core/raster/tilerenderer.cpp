@@ -32,6 +32,7 @@ Result<PreparedLayer> prepareLayer(const QString &path, const std::optional<Rend
         return opened.error();
     const RasterDataset &ds = **opened;
     PreparedLayer layer;
+    layer.dataset = std::shared_ptr<const RasterDataset>(std::move(opened.value()));
     layer.info = ds.info();
     if (layer.info.path.isEmpty())
         layer.info.path = path;
@@ -71,6 +72,7 @@ void setRasterBlockCacheLimit(qint64 bytes)
 struct TileRenderer::Shared
 {
     QString path;
+    std::shared_ptr<const RasterDataset> prototype; ///< only reopen()ed, never read through
 
     std::mutex receiverMutex;
     TileRenderer *receiver = nullptr;
@@ -88,7 +90,7 @@ struct TileRenderer::Shared
             if (it != datasets.end())
                 return static_cast<const RasterDataset *>(it->second.get());
         }
-        auto opened = RasterDataset::open(path);
+        auto opened = prototype ? prototype->reopen() : RasterDataset::open(path);
         if (!opened)
             return opened.error();
         std::lock_guard lock(datasetMutex);
@@ -140,6 +142,7 @@ TileRenderer::TileRenderer(PreparedLayer layer, QObject *parent)
     , m_pixelRequest(std::make_shared<std::atomic<quint64>>(0))
 {
     m_shared->path = m_layer.info.path;
+    m_shared->prototype = m_layer.dataset;
     m_shared->receiver = this;
     setRenderSettings(m_layer.settings);
 }

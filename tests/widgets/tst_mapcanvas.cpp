@@ -100,9 +100,13 @@ void TestMapCanvas::levelForScale_data()
     QTest::addColumn<int>("level");
     QTest::newRow("magnified 4x") << 4.0 << 0;
     QTest::newRow("1:1") << 1.0 << 0;
-    QTest::newRow("0.6 (between 1 and 1/2)") << 0.6 << 0;
+    QTest::newRow("0.85: level 0 shrunk") << 0.85 << 0;
+    QTest::newRow("0.65: level 0 shrunk") << 0.65 << 0;
+    // Below 1/1.25 of a level's own scale the coarser level is magnified by up to 1.25 instead.
+    QTest::newRow("0.6: level 1 magnified 1.2x") << 0.6 << 1;
     QTest::newRow("1:2") << 0.5 << 1;
-    QTest::newRow("0.3") << 0.3 << 1;
+    QTest::newRow("0.35: level 1 shrunk") << 0.35 << 1;
+    QTest::newRow("0.3: level 2 magnified 1.2x") << 0.3 << 2;
     QTest::newRow("1:4") << 0.25 << 2;
     QTest::newRow("1:100") << 0.01 << 6;
     QTest::newRow("whole scene in a speck") << 1e-6 << 7;
