@@ -53,6 +53,7 @@ int runBenchExplain(const QStringList &args)
         << "plain forward+backward:       " << ms(r->plainForwardBackward) << '\n'
         << "naive forward+backward (ViT): " << ms(r->naiveForwardBackward) << '\n'
         << "first-token latency:          " << ms(r->firstTokenLatency) << '\n'
+        << "full answer (" << options.answerTokens << " tokens):      " << ms(r->fullAnswerLatency) << '\n'
         << "grad-cam / plain:             " << QString::number(r->wallRatio(), 'f', 2) << "x wall, "
         << QString::number(r->cpuRatio(), 'f', 2) << "x cpu\n";
     return 0;

@@ -2,6 +2,7 @@
 #include "explainbench.h"
 
 #include "explainer.h"
+#include "generation.h"
 #include "runtime.h"
 
 #include <algorithm>
@@ -132,6 +133,15 @@ Result<ExplainBenchResult> runExplainBench(const ExplainBenchOptions &options)
             in.lastTokenLogitsOnly = true;
             const auto next = decoder.forward(in).logits.argmax(-1);
             (void)next.item<int64_t>();
+        });
+        // The whole answer as the chat panel produces it: encode, then greedy tokens with the KV
+        // cache (no stop token here, so always `answerTokens` of them).
+        GenerationParams answer;
+        answer.maxNewTokens = options.answerTokens;
+        r.fullAnswerLatency = measure(options.repeats, [&] {
+            torch::InferenceMode inference;
+            const auto states = encoder.forward(pixels).lastHiddenState;
+            (void)generate(decoder, question, states, {}, answer);
         });
         return r;
     } catch (const c10::Error &e) {

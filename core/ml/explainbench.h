@@ -45,6 +45,8 @@ struct ExplainBenchResult
     ExplainBenchFigure naiveForwardBackward;
     /// Encoder + decoder over start + question (KV cache), argmax of the next id.
     ExplainBenchFigure firstTokenLatency;
+    /// Encoder + greedy generation of the whole answer (answerTokens) after the question.
+    ExplainBenchFigure fullAnswerLatency;
     double wallRatio() const { return plainForwardBackward.wall > 0 ? gradCam.wall / plainForwardBackward.wall : 0; }
     double cpuRatio() const { return plainForwardBackward.cpu > 0 ? gradCam.cpu / plainForwardBackward.cpu : 0; }
 };
