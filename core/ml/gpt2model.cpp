@@ -212,7 +212,7 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
             out.presentKey.push_back(k);
             out.presentValue.push_back(v);
         }
-        auto w = at::matmul(q, k.transpose(-1, -2));
+        auto w = attentionScores(q, k);
         if (scale != 1.0)
             w = w / scale;
         if (causalBlocked.defined())
@@ -224,7 +224,7 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
             out.attentions.push_back(probs);
         if (m_training && m_config.attnPdrop > 0)
             probs = at::dropout(probs, m_config.attnPdrop, true);
-        auto a = conv1d(mergeHeads(at::matmul(probs, v)), l.projW, l.projB);
+        auto a = conv1d(mergeHeads(attentionMix(probs, v)), l.projW, l.projB);
         if (m_training && m_config.residPdrop > 0)
             a = at::dropout(a, m_config.residPdrop, true);
         h = h + a;
@@ -246,7 +246,7 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
                 }
             }
             auto xq = splitHeads(conv1d(layerNorm(h, l.lnxW, l.lnxB, m_config.layerNormEpsilon), l.xqW, l.xqB), heads);
-            auto xw = at::matmul(xq, ck.transpose(-1, -2));
+            auto xw = attentionScores(xq, ck);
             if (scale != 1.0)
                 xw = xw / scale;
             if (crossAdd.defined())
@@ -256,7 +256,7 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
                 out.crossAttentions.push_back(xprobs);
             if (m_training && m_config.attnPdrop > 0)
                 xprobs = at::dropout(xprobs, m_config.attnPdrop, true);
-            auto xa = conv1d(mergeHeads(at::matmul(xprobs, cv)), l.xprojW, l.xprojB);
+            auto xa = conv1d(mergeHeads(attentionMix(xprobs, cv)), l.xprojW, l.xprojB);
             if (m_training && m_config.residPdrop > 0)
                 xa = at::dropout(xa, m_config.residPdrop, true);
             h = h + xa;

@@ -77,6 +77,24 @@ inline torch::Tensor activation(const torch::Tensor &x, const std::string &name)
     return at::gelu(x, "tanh");
 }
 
+/// q kᵀ for q [B, H, T, d], k [B, H, S, d] -> [B, H, T, S]. A decode step has T = 1, where
+/// bmm runs one tiny multithreaded gemm per batch and head (12-96 calls, each with a thread
+/// hand-off and three tensor selects); a broadcast multiply and sum is one kernel.
+inline torch::Tensor attentionScores(const torch::Tensor &q, const torch::Tensor &k)
+{
+    if (q.size(-2) == 1 && q.is_cpu())
+        return (q * k).sum(-1).unsqueeze(-2);
+    return at::matmul(q, k.transpose(-1, -2));
+}
+
+/// probs v for probs [B, H, T, S], v [B, H, S, d] -> [B, H, T, d] (T = 1: see attentionScores).
+inline torch::Tensor attentionMix(const torch::Tensor &probs, const torch::Tensor &v)
+{
+    if (probs.size(-2) == 1 && probs.is_cpu())
+        return (probs.transpose(-1, -2) * v).sum(-2, true);
+    return at::matmul(probs, v);
+}
+
 /// [B, T, heads*d] -> [B, heads, T, d]
 inline torch::Tensor splitHeads(const torch::Tensor &x, int64_t heads)
 {

@@ -124,7 +124,18 @@ Result<ModelBenchResult> runModelBenchmark(const ModelBenchOptions &o, const std
         }
         auto one = torch::full({1, 1}, int64_t(42), torch::kLong);
         std::vector<torch::Tensor> keys = cache.key, values = cache.value;
-        const double stepMs = medianMs(o.warmup, std::max(o.repeats, 10), [&] {
+        // The weights one step reads, for a second bound measured in the same minutes: the time
+        // to sum them is what reading them once costs on this machine right now. Alternating the
+        // two keeps a noisy neighbour's memory traffic from landing on only one side of the ratio.
+        std::vector<torch::Tensor> stepWeights{model.decoder().wte()};
+        model.decoder().visit([&](const std::string &name, torch::Tensor &t) {
+            if (name.find("crossattention.c_attn.") == std::string::npos && name.find("wte") == std::string::npos &&
+                name.find("wpe") == std::string::npos)
+                stepWeights.push_back(t);
+        });
+        std::vector<double> stepTimes, readTimes;
+        for (int i = 0; i < o.warmup + std::max(o.repeats, 10); ++i) {
+            auto t0 = Clock::now();
             cache.key = keys; // the same context length on every run
             cache.value = values;
             GPT2Input in;
@@ -132,8 +143,25 @@ Result<ModelBenchResult> runModelBenchmark(const ModelBenchOptions &o, const std
             in.cache = &cache;
             in.lastTokenLogitsOnly = true;
             (void)model.decoder().forward(in).logits.argmax(-1).item<int64_t>();
-        });
-        say("decode step (KV cache) " + std::to_string(stepMs) + " ms");
+            const double step = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            t0 = Clock::now();
+            float total = 0.0f;
+            for (const auto &w : stepWeights)
+                total += w.sum().item<float>();
+            (void)total;
+            const double read = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            if (i >= o.warmup) {
+                stepTimes.push_back(step);
+                readTimes.push_back(read);
+            }
+        }
+        auto median = [](std::vector<double> v) {
+            std::sort(v.begin(), v.end());
+            return v[v.size() / 2];
+        };
+        const double stepMs = median(stepTimes);
+        const double weightsReadMs = median(readTimes);
+        say("decode step (KV cache) " + std::to_string(stepMs) + " ms; summing its weights " + std::to_string(weightsReadMs) + " ms");
         // Without cache: the whole 11-token sequence (and the cross K/V) recomputed for one token.
         auto seq = torch::randint(0, 50000, {1, 11}, torch::kLong);
         const double noCacheMs = medianMs(o.warmup, o.repeats, [&] {
@@ -180,6 +208,9 @@ Result<ModelBenchResult> runModelBenchmark(const ModelBenchOptions &o, const std
                              "encode FLOPs / measured matmul rate", 1.2 * encodeBoundMs, true});
         r.figures.push_back({"decode_step_ms", "decode step with KV cache", stepMs, "ms", decodeBoundMs,
                              "weight bytes per token / measured read bandwidth", 1.4 * decodeBoundMs, true});
+        r.figures.push_back({"decode_step_vs_weight_read_ms", "decode step vs. summing its weights, same minutes", stepMs,
+                             "ms", weightsReadMs, "the step's weights summed once, alternating with the step",
+                             1.4 * weightsReadMs, true});
         r.figures.push_back({"decode_step_nocache_ms", "decode step without KV cache (11 tokens)", noCacheMs, "ms",
                              decodeBoundMs, "weight bytes per token / measured read bandwidth", 0.0, true});
         r.figures.push_back({"caption_ms", "greedy caption, " + std::to_string(o.captionTokens) + " tokens end to end",
