@@ -37,4 +37,16 @@ Result<QRect> sceneRegion(const QString &text, const QString &scenePath, const Q
     return region;
 }
 
+Result<SceneWindow> openSceneWindow(const QString &scenePath, const QString &regionText)
+{
+    auto ds = RasterDataset::open(scenePath);
+    if (!ds)
+        return ds.error();
+    const RasterInfo &info = ds.value()->info();
+    auto region = sceneRegion(regionText, scenePath, QSize(info.width, info.height));
+    if (!region)
+        return region.error();
+    return SceneWindow{std::move(ds.value()), region.value()};
+}
+
 } // namespace satgpt::cli

@@ -27,7 +27,7 @@
 namespace {
 
 using satgpt::cli::fail;
-using satgpt::cli::sceneRegion;
+using satgpt::cli::openSceneWindow;
 
 QString modelDirFrom(const QCommandLineParser &parser, const QCommandLineOption &opt)
 {
@@ -278,20 +278,18 @@ int runCount(const QStringList &args)
     }
 
     const QString scenePath = parser.positionalArguments().first();
-    auto ds = RasterDataset::open(scenePath);
-    if (!ds)
-        return fail(QString::fromStdString(ds.error().toString()));
-    const RasterInfo &info = ds.value()->info();
-    auto sceneWindow = sceneRegion(parser.value(regionOpt), scenePath, QSize(info.width, info.height));
-    if (!sceneWindow)
-        return fail(QString::fromStdString(sceneWindow.error().toString()));
-    const QRect region = sceneWindow.value();
+    auto scene = openSceneWindow(scenePath, parser.value(regionOpt));
+    if (!scene)
+        return fail(QString::fromStdString(scene.error().toString()));
+    const RasterDataset &ds = *scene->dataset;
+    const RasterInfo &info = ds.info();
+    const QRect region = scene->region;
 
     auto head = ml::CountingHead::load(headDir.toStdString());
     if (!head)
         return fail(QString::fromStdString(head.error().toString()));
     const QSize readSize = regionReadSize(region.size(), parser.value(maxSideOpt).toInt());
-    auto img = renderRegion(*ds.value(), region, countingRenderSettings(info), readSize);
+    auto img = renderRegion(ds, region, countingRenderSettings(info), readSize);
     if (!img)
         return fail(QString::fromStdString(img.error().toString()));
     ml::CountOptions options;

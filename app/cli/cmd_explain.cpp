@@ -22,7 +22,7 @@
 namespace {
 
 using satgpt::cli::fail;
-using satgpt::cli::sceneRegion;
+using satgpt::cli::openSceneWindow;
 
 /// The region rendered as the analyst sees it (default composition and stretch), RGB8. Large
 /// regions are read reduced to at most `maxSide` px a side: the model sees 224 px anyway.
@@ -108,14 +108,12 @@ int runExplain(const QStringList &args)
         return fail(QStringLiteral("explain needs --model DIR (or SATGPT_MODEL)"));
 
     const QString scenePath = parser.positionalArguments().first();
-    auto ds = RasterDataset::open(scenePath);
-    if (!ds)
-        return fail(QString::fromStdString(ds.error().toString()));
-    const RasterInfo &info = ds.value()->info();
-    auto sceneWindow = sceneRegion(parser.value(regionOpt), scenePath, QSize(info.width, info.height));
-    if (!sceneWindow)
-        return fail(QString::fromStdString(sceneWindow.error().toString()));
-    const QRect region = sceneWindow.value();
+    auto scene = openSceneWindow(scenePath, parser.value(regionOpt));
+    if (!scene)
+        return fail(QString::fromStdString(scene.error().toString()));
+    const RasterDataset &ds = *scene->dataset;
+    const RasterInfo &info = ds.info();
+    const QRect region = scene->region;
 
     ml::ExplainOptions options;
     options.method = *method;
@@ -135,7 +133,7 @@ int runExplain(const QStringList &args)
     if (!session)
         return fail(QString::fromStdString(session.error().toString()));
     const qint64 loadMs = timer.restart();
-    auto image = regionImage(*ds.value(), region, 4 * session.value()->imageSize());
+    auto image = regionImage(ds, region, 4 * session.value()->imageSize());
     if (!image)
         return fail(QString::fromStdString(image.error().toString()));
     auto answer = session.value()->answer(image.value(), parser.value(questionOpt).toStdString(),

@@ -19,6 +19,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+double msSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
 template<typename F>
 double medianMs(int warmup, int repeats, F &&fn)
 {
@@ -28,10 +39,9 @@ double medianMs(int warmup, int repeats, F &&fn)
     for (int i = 0; i < std::max(1, repeats); ++i) {
         const auto t0 = Clock::now();
         fn();
-        t.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        t.push_back(msSince(t0));
     }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
+    return median(std::move(t));
 }
 
 double peakRssMB()
@@ -127,10 +137,10 @@ Result<ModelBenchResult> runModelBenchmark(const ModelBenchOptions &o, const std
         // The weights one step reads, for a second bound measured in the same minutes: the time
         // to sum them is what reading them once costs on this machine right now. Alternating the
         // two keeps a noisy neighbour's memory traffic from landing on only one side of the ratio.
-        std::vector<torch::Tensor> stepWeights{model.decoder().wte()};
+        // visit() lists wte once (it is also lm_head); wpe contributes one row per step.
+        std::vector<torch::Tensor> stepWeights;
         model.decoder().visit([&](const std::string &name, torch::Tensor &t) {
-            if (name.find("crossattention.c_attn.") == std::string::npos && name.find("wte") == std::string::npos &&
-                name.find("wpe") == std::string::npos)
+            if (name.find("crossattention.c_attn.") == std::string::npos && name.find("wpe") == std::string::npos)
                 stepWeights.push_back(t);
         });
         std::vector<double> stepTimes, readTimes;
@@ -143,22 +153,18 @@ Result<ModelBenchResult> runModelBenchmark(const ModelBenchOptions &o, const std
             in.cache = &cache;
             in.lastTokenLogitsOnly = true;
             (void)model.decoder().forward(in).logits.argmax(-1).item<int64_t>();
-            const double step = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            const double step = msSince(t0);
             t0 = Clock::now();
             float total = 0.0f;
             for (const auto &w : stepWeights)
                 total += w.sum().item<float>();
             (void)total;
-            const double read = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            const double read = msSince(t0);
             if (i >= o.warmup) {
                 stepTimes.push_back(step);
                 readTimes.push_back(read);
             }
         }
-        auto median = [](std::vector<double> v) {
-            std::sort(v.begin(), v.end());
-            return v[v.size() / 2];
-        };
         const double stepMs = median(stepTimes);
         const double weightsReadMs = median(readTimes);
         say("decode step (KV cache) " + std::to_string(stepMs) + " ms; summing its weights " + std::to_string(weightsReadMs) + " ms");
