@@ -41,7 +41,6 @@ int runBenchTrain(const QStringList &args)
         p.addOption(*o);
     p.process(args);
     ml::configureRuntime(p.value(threads).toInt());
-    ml::keepFreedMemoryForReuse(); // as `satgpt train` does
     ml::TrainBenchConfig c;
     c.model = p.value(model).toStdString();
     c.batchSize = std::max(1LL, p.value(batch).toLongLong());

@@ -203,7 +203,6 @@ int runTrain(const QStringList &args)
     installCancelHandlers(eventMode || !isatty(STDIN_FILENO));
     const bool bar = !eventMode && isatty(STDERR_FILENO) && c.distributed.isMain();
 
-    ml::keepFreedMemoryForReuse(); // this process only trains (the workbench runs it as its worker)
     ml::Trainer trainer(c, trainingImageLoader());
     std::string doneStatus;
     trainer.setEventSink([&](const ml::TrainEvent &e) {

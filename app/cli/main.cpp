@@ -54,6 +54,7 @@ int main(int argc, char **argv)
     QApplication::setApplicationVersion(QStringLiteral(SATGPT_VERSION));
     satgpt::registerGdalDrivers();
     satgpt::ml::configureRuntime();
+    satgpt::ml::keepFreedMemoryForReuse();
 
     QStringList args = QCoreApplication::arguments().mid(1);
     if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")

@@ -39,6 +39,7 @@ int main(int argc, char **argv)
     satgpt::registerGdalDrivers();
     // Model work runs on workers; leave one core to the GUI thread where there are several.
     satgpt::ml::configureRuntime(std::max(1, QThread::idealThreadCount() - 1));
+    satgpt::ml::keepFreedMemoryForReuse(std::size_t(128) << 20);
 
     satgpt::MainWindow window;
     window.show();

@@ -186,6 +186,33 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
         }
     }
 
+    // softmax(q kᵀ / scale, blocked keys and mask applied) v with heads merged, recording the
+    // probabilities when asked. One new token whose attention nobody asked to see (a decode
+    // step) takes the fused kernel.
+    const bool fusable = T == 1 && !in.outputAttentions && !(m_training && m_config.attnPdrop > 0);
+    const auto attend = [&](const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                            const torch::Tensor &blocked, const torch::Tensor &mask, double scale,
+                            std::vector<torch::Tensor> &recorded) {
+        if (fusable && !blocked.defined()) {
+            auto fused = fusedSingleQueryAttention(q, k, v, mask, 1.0 / scale);
+            if (fused.defined())
+                return fused;
+        }
+        auto w = attentionScores(q, k);
+        if (scale != 1.0)
+            w = w / scale;
+        if (blocked.defined())
+            w = w.masked_fill(blocked, lowest);
+        if (mask.defined())
+            w = w + mask;
+        auto probs = at::softmax(w, -1);
+        if (in.outputAttentions)
+            recorded.push_back(probs);
+        if (m_training && m_config.attnPdrop > 0)
+            probs = at::dropout(probs, m_config.attnPdrop, true);
+        return mergeHeads(attentionMix(probs, v));
+    };
+
     for (size_t li = 0; li < m_layers.size(); ++li) {
         const auto &l = m_layers[li];
         if (in.outputHiddenStates)
@@ -212,19 +239,7 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
             out.presentKey.push_back(k);
             out.presentValue.push_back(v);
         }
-        auto w = attentionScores(q, k);
-        if (scale != 1.0)
-            w = w / scale;
-        if (causalBlocked.defined())
-            w = w.masked_fill(causalBlocked, lowest);
-        if (padAdd.defined())
-            w = w + padAdd;
-        auto probs = at::softmax(w, -1);
-        if (in.outputAttentions)
-            out.attentions.push_back(probs);
-        if (m_training && m_config.attnPdrop > 0)
-            probs = at::dropout(probs, m_config.attnPdrop, true);
-        auto a = conv1d(mergeHeads(attentionMix(probs, v)), l.projW, l.projB);
+        auto a = conv1d(attend(q, k, v, causalBlocked, padAdd, scale, out.attentions), l.projW, l.projB);
         if (m_training && m_config.residPdrop > 0)
             a = at::dropout(a, m_config.residPdrop, true);
         h = h + a;
@@ -246,17 +261,7 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
                 }
             }
             auto xq = splitHeads(conv1d(layerNorm(h, l.lnxW, l.lnxB, m_config.layerNormEpsilon), l.xqW, l.xqB), heads);
-            auto xw = attentionScores(xq, ck);
-            if (scale != 1.0)
-                xw = xw / scale;
-            if (crossAdd.defined())
-                xw = xw + crossAdd;
-            auto xprobs = at::softmax(xw, -1);
-            if (in.outputAttentions)
-                out.crossAttentions.push_back(xprobs);
-            if (m_training && m_config.attnPdrop > 0)
-                xprobs = at::dropout(xprobs, m_config.attnPdrop, true);
-            auto xa = conv1d(mergeHeads(attentionMix(xprobs, cv)), l.xprojW, l.xprojB);
+            auto xa = conv1d(attend(xq, ck, cv, torch::Tensor(), crossAdd, scale, out.crossAttentions), l.xprojW, l.xprojB);
             if (m_training && m_config.residPdrop > 0)
                 xa = at::dropout(xa, m_config.residPdrop, true);
             h = h + xa;

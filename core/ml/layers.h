@@ -4,6 +4,8 @@
 // Internal to core/ml: the few fused tensor operations both transformers share. All work on
 // whole batches and all heads at once (one matmul per projection, no per-head loops).
 
+#include "decodekernels.h"
+
 #include <torch/torch.h>
 
 #include <cmath>
@@ -19,6 +21,17 @@ namespace satgpt::ml::detail {
 inline bool isSingleRowOnCpu(const torch::Tensor &x)
 {
     return x.dim() >= 1 && x.numel() == x.size(-1) && x.is_cpu() && x.scalar_type() == torch::kFloat;
+}
+
+/// The single-row product can skip BLAS for decodekernels.h when nothing needs a gradient
+/// (they record no autograd graph) and every operand is a plain contiguous float32 CPU buffer of
+/// matching size; anything else keeps BLAS (and its error messages).
+inline bool rawGemvApplies(const torch::Tensor &row, const torch::Tensor &w, const torch::Tensor &b, int64_t in, int64_t out)
+{
+    const auto plain = [](const torch::Tensor &t) {
+        return t.is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous() && !t.requires_grad();
+    };
+    return plain(row) && plain(w) && row.numel() == in && (!b.defined() || (plain(b) && b.numel() == out));
 }
 
 /// Inference-only products of a few hundred rows (the patches of a ViT image) go to oneDNN when
@@ -41,7 +54,13 @@ inline torch::Tensor linear(const torch::Tensor &x, const torch::Tensor &w, cons
     auto sizes = x.sizes().vec();
     sizes.back() = w.size(0);
     if (isSingleRowOnCpu(x)) {
-        const auto row = x.reshape({-1});
+        const auto row = x.reshape({-1}).contiguous();
+        if (w.dim() == 2 && rawGemvApplies(row, w, b, w.size(1), w.size(0))) {
+            auto y = torch::empty({w.size(0)}, row.options());
+            gemvOutIn(row.data_ptr<float>(), w.data_ptr<float>(), b.defined() ? b.data_ptr<float>() : nullptr,
+                      w.size(1), w.size(0), y.data_ptr<float>());
+            return y.view(sizes);
+        }
         return (b.defined() ? at::addmv(b, w, row) : at::mv(w, row)).view(sizes);
     }
     const auto x2 = x.reshape({-1, x.size(-1)});
@@ -56,8 +75,16 @@ inline torch::Tensor conv1d(const torch::Tensor &x, const torch::Tensor &w, cons
     auto sizes = x.sizes().vec();
     const auto x2 = x.reshape({-1, sizes.back()});
     sizes.back() = w.size(1);
-    if (isSingleRowOnCpu(x))
-        return at::addmv(b, w.t(), x2[0]).view(sizes);
+    if (isSingleRowOnCpu(x)) {
+        const auto row = x2[0].contiguous();
+        if (w.dim() == 2 && rawGemvApplies(row, w, b, w.size(0), w.size(1))) {
+            auto y = torch::empty({w.size(1)}, row.options());
+            gemvInOut(row.data_ptr<float>(), w.data_ptr<float>(), b.defined() ? b.data_ptr<float>() : nullptr,
+                      w.size(0), w.size(1), y.data_ptr<float>());
+            return y.view(sizes);
+        }
+        return at::addmv(b, w.t(), row).view(sizes);
+    }
     auto y = at::addmm(b, x2, w);
     return y.view(sizes);
 }
@@ -93,6 +120,36 @@ inline torch::Tensor attentionMix(const torch::Tensor &probs, const torch::Tenso
     if (probs.size(-2) == 1 && probs.is_cpu())
         return (probs.transpose(-1, -2) * v).sum(-2, true);
     return at::matmul(probs, v);
+}
+
+/// softmax(q kᵀ · scale + mask) v with heads merged, [B, 1, H*d], through the fused kernel of
+/// decodekernels.h, for q [B, H, 1, d], k and v [B, H, S, d] and an optional additive mask
+/// [B or 1, 1, 1, S]. Returns an undefined tensor where that kernel does not apply (gradients,
+/// other dtypes or devices, more than one query): the caller then takes the general path.
+inline torch::Tensor fusedSingleQueryAttention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                                               const torch::Tensor &mask, double scale)
+{
+    const auto plain = [](const torch::Tensor &t) {
+        return t.is_cpu() && t.scalar_type() == torch::kFloat && !t.requires_grad() && t.stride(-1) == 1;
+    };
+    if (q.dim() != 4 || k.dim() != 4 || v.dim() != 4 || q.size(2) != 1 || !plain(q) || !plain(k) || !plain(v))
+        return {};
+    const auto B = q.size(0), H = q.size(1), D = q.size(3), S = k.size(2);
+    if (k.size(0) != B || v.size(0) != B || k.size(1) != H || v.size(1) != H || k.size(3) != D || v.size(3) != D || v.size(2) != S)
+        return {};
+    int64_t maskBatchStride = 0;
+    if (mask.defined()) {
+        if (!plain(mask) || mask.dim() != 4 || mask.size(-1) != S || mask.size(1) != 1 || mask.size(2) != 1 ||
+            (mask.size(0) != B && mask.size(0) != 1))
+            return {};
+        maskBatchStride = mask.size(0) == 1 ? 0 : mask.stride(0);
+    }
+    auto out = torch::empty({B, 1, H * D}, q.options());
+    singleQueryAttention(q.data_ptr<float>(), {q.stride(0), q.stride(1), q.stride(2)}, k.data_ptr<float>(),
+                         {k.stride(0), k.stride(1), k.stride(2)}, v.data_ptr<float>(), {v.stride(0), v.stride(1), v.stride(2)},
+                         mask.defined() ? mask.data_ptr<float>() : nullptr, maskBatchStride, B, H, S, D,
+                         static_cast<float>(scale), out.data_ptr<float>());
+    return out;
 }
 
 /// [B, T, heads*d] -> [B, heads, T, d]

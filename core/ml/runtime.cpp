@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdlib>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -22,12 +23,14 @@ void configureRuntime(int threads)
     torch::set_num_threads(threads);
 }
 
-void keepFreedMemoryForReuse()
+void keepFreedMemoryForReuse(std::size_t retainBytes)
 {
 #if defined(__GLIBC__)
     // 32 MiB is glibc's ceiling for the threshold; fixing it also stops the dynamic adjustment.
     mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, static_cast<int>(std::min<std::size_t>(retainBytes, std::size_t(1) << 30)));
+#else
+    (void)retainBytes;
 #endif
 }
 

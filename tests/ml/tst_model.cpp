@@ -623,6 +623,67 @@ private Q_SLOTS:
         }
         QVERIFY(torch::allclose(plain, withGrad.lastHiddenState.detach(), 1e-4, 1e-4));
     }
+
+    // The decode step's own kernels (decodekernels.h) against the general tensor path, on sizes
+    // that leave remainders for every unrolled loop, on one and two threads.
+    void decodeKernelsMatchGeneralPath()
+    {
+        torch::manual_seed(12);
+        const int previousThreads = torch::get_num_threads();
+        for (int threads : {1, 2}) {
+            torch::set_num_threads(threads);
+            for (auto [in, out] : {std::pair<int64_t, int64_t>{37, 53}, {300, 700}, {768, 2304}}) {
+                const auto wConv = torch::randn({in, out}) * 0.05; // Conv1D [in, out]
+                const auto wLinear = wConv.t().contiguous();        // nn.Linear [out, in]
+                const auto b = torch::randn({out});
+                const auto x = torch::randn({1, 1, in});
+                const auto reference = at::addmm(b, x.view({1, in}), wConv).view({1, 1, out});
+                torch::Tensor conv, lin, linNoBias;
+                {
+                    torch::InferenceMode guard;
+                    conv = satgpt::ml::detail::conv1d(x, wConv, b);
+                    lin = satgpt::ml::detail::linear(x, wLinear, b);
+                    linNoBias = satgpt::ml::detail::linear(x, wLinear);
+                }
+                const auto what = QStringLiteral("%1x%2 on %3 threads").arg(in).arg(out).arg(threads);
+                QVERIFY2(torch::allclose(conv, reference, 1e-4, 1e-4), qPrintable(QStringLiteral("conv1d ") + what));
+                QVERIFY2(torch::allclose(lin, reference, 1e-4, 1e-4), qPrintable(QStringLiteral("linear ") + what));
+                QVERIFY2(torch::allclose(linNoBias, reference - b, 1e-4, 1e-4), qPrintable(QStringLiteral("mv ") + what));
+            }
+
+            // Two batch rows, 5 heads of 24 (not a multiple of the 16-float lanes), 37 keys;
+            // keys and values as strided views of one [B, S, 2*H*d] projection, like the cross K/V.
+            const int64_t B = 2, H = 5, D = 24, S = 37;
+            const auto q = torch::randn({B, H, 1, D});
+            const auto kv = torch::randn({B, S, 2 * H * D});
+            const auto parts = kv.split(H * D, 2);
+            const auto k = satgpt::ml::detail::splitHeads(parts[0], H), v = satgpt::ml::detail::splitHeads(parts[1], H);
+            auto keep = torch::ones({B, S});
+            keep.index_put_({1, torch::indexing::Slice(30, S)}, 0.0); // row 1 padded at the end
+            const auto mask = ((1.0 - keep) * std::numeric_limits<float>::lowest()).view({B, 1, 1, S});
+            const double scale = 1.0 / std::sqrt(double(D));
+            for (const auto &m : {torch::Tensor(), mask}) {
+                auto scores = at::matmul(q, k.transpose(-1, -2)) * scale;
+                if (m.defined())
+                    scores = scores + m;
+                const auto reference = satgpt::ml::detail::mergeHeads(at::matmul(at::softmax(scores, -1), v));
+                torch::Tensor fused;
+                {
+                    torch::InferenceMode guard;
+                    fused = satgpt::ml::detail::fusedSingleQueryAttention(q, k, v, m, scale);
+                }
+                QVERIFY(fused.defined());
+                QCOMPARE(fused.sizes().vec(), reference.sizes().vec());
+                QVERIFY2(torch::allclose(fused, reference, 1e-5, 1e-5),
+                         qPrintable(QStringLiteral("attention, mask %1, %2 threads").arg(m.defined()).arg(threads)));
+            }
+            // Where the kernel does not apply it says so, and the caller keeps the general path.
+            QVERIFY(!satgpt::ml::detail::fusedSingleQueryAttention(torch::randn({B, H, 2, D}), k, v, {}, scale).defined());
+            QVERIFY(!satgpt::ml::detail::fusedSingleQueryAttention(q.to(torch::kDouble), k, v, {}, scale).defined());
+            QVERIFY(!satgpt::ml::detail::fusedSingleQueryAttention(q.clone().requires_grad_(), k, v, {}, scale).defined());
+        }
+        torch::set_num_threads(previousThreads);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestModel)
