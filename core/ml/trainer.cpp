@@ -2,6 +2,7 @@
 #include "core/ml/trainer.h"
 
 #include "core/ml/dataloader.h"
+#include "core/ml/fusedadamw.h"
 #include "core/ml/metrics.h"
 #include "core/ml/modelconfig.h"
 #include "core/ml/tensorio.h"
@@ -761,7 +762,7 @@ Result<TrainSummary> Trainer::Impl::run(const std::atomic<bool> *cancel)
                                    torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay)));
     groups.emplace_back(noDecay, std::make_unique<torch::optim::AdamWOptions>(
                                      torch::optim::AdamWOptions(c.learningRate).weight_decay(0.0)));
-    torch::optim::AdamW optimizer(std::move(groups), torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay));
+    FusedAdamW optimizer(std::move(groups), torch::optim::AdamWOptions(c.learningRate).weight_decay(c.weightDecay));
 
     // Data.
     BatchMaker maker;
@@ -1210,7 +1211,7 @@ Result<TrainBenchResult> benchmarkTraining(const TrainBenchConfig &config)
             params.push_back(np.second);
             r.parameters += np.second.numel();
         }
-        torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(1e-5).weight_decay(0.01));
+        FusedAdamW optimizer(params, torch::optim::AdamWOptions(1e-5).weight_decay(0.01));
         const auto &vc = model.config();
         const int64_t size = vc.encoder.imageSize;
         torch::manual_seed(1);

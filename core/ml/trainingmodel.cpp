@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/ml/trainingmodel.h"
 
+#include "core/ml/fusedadamw.h"
 #include "core/ml/modelconfig.h"
 #include "core/ml/tensorio.h"
 #include "core/ml/tokenizer.h"
@@ -191,17 +192,6 @@ std::string key(const torch::Tensor &t)
     std::ostringstream s;
     s << static_cast<const void *>(t.unsafeGetTensorImpl());
     return s.str();
-}
-
-/// The optimizer's per-parameter state key: libtorch 1.x uses the TensorImpl address printed as
-/// a string (c10::guts::to_string), later releases the address itself.
-template<typename Map>
-typename Map::key_type stateKey(const Map &, const torch::Tensor &t)
-{
-    if constexpr (std::is_same_v<typename Map::key_type, std::string>)
-        return key(t);
-    else
-        return reinterpret_cast<typename Map::key_type>(t.unsafeGetTensorImpl());
 }
 
 } // namespace
@@ -409,7 +399,7 @@ Status TrainingModel::saveOptimizerState(const std::string &dir, torch::optim::A
     TensorMap map;
     auto &state = optimizer.state();
     for (size_t i = 0; i < params.size(); ++i) {
-        const auto it = state.find(stateKey(state, params[i]));
+        const auto it = state.find(optimizerStateKey(state, params[i]));
         if (it == state.end())
             continue;
         auto &s = static_cast<torch::optim::AdamWParamState &>(*it->second);
@@ -449,7 +439,7 @@ Status TrainingModel::loadOptimizerState(const std::string &dir, torch::optim::A
         ps->step(map->at(s).item<int64_t>());
         ps->exp_avg(map->at(a).to(params[i].device()).clone());
         ps->exp_avg_sq(map->at(b).to(params[i].device()).clone());
-        state[stateKey(state, params[i])] = std::move(ps);
+        state[optimizerStateKey(state, params[i])] = std::move(ps);
     }
     auto rng = readSafetensors((fs::path(dir) / "rng_state.safetensors").string());
     if (rng && rng->contains("cpu")) {
