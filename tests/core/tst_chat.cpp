@@ -23,6 +23,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
 
 #include <atomic>
@@ -361,14 +362,25 @@ private Q_SLOTS:
             r.generation->maxNewTokens = 40;
             ChatJob job(r);
             std::atomic<int> produced{0};
+            std::atomic<bool> cancelSent{false};
             connect(&job, &ChatJob::tokenGenerated, &job, [&produced] { ++produced; }, Qt::DirectConnection);
             int atCancel = -1;
             connect(&job, &ChatJob::tokenGenerated, this, [&] {
                 if (atCancel < 0) {
                     job.cancel();
                     atCancel = produced.load();
+                    cancelSent = true;
                 }
             });
+            // The tiny model writes 40 tokens in a few milliseconds, faster than a loaded GUI
+            // thread may get to its queued slot; the worker waits (up to 10 s) after its first
+            // token until the GUI thread has pressed stop, as a person's model is slow enough
+            // to. Connected last, so the count and the queued call are done before it waits.
+            connect(&job, &ChatJob::tokenGenerated, &job, [&] {
+                if (produced.load() == 1)
+                    for (int i = 0; i < 1000 && !cancelSent.load(); ++i)
+                        QThread::msleep(10);
+            }, Qt::DirectConnection);
             QSignalSpy done(&job, &Job::finished);
             job.start();
             QVERIFY(done.wait(60000));
