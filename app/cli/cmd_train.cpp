@@ -5,7 +5,6 @@
 #include "command.h"
 
 #include "core/common/trainingimages.h"
-#include "core/ml/runtime.h"
 #include "core/ml/trainer.h"
 
 #include <QCommandLineParser>
