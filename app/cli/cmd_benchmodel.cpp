@@ -5,6 +5,7 @@
 #include "app/cli/command.h"
 
 #include "core/ml/modelbench.h"
+#include "core/ml/runtime.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -63,6 +64,7 @@ int runBenchModel(const QStringList &args)
         }
         QJsonObject o{{QStringLiteral("config"), QString::fromStdString(res.config)},
                       {QStringLiteral("threads"), res.threads},
+                      {QStringLiteral("blas"), QString::fromStdString(ml::blasDescription())},
                       {QStringLiteral("parameters"), res.parameterCount},
                       {QStringLiteral("matmul_gflops"), res.matmulGflops},
                       {QStringLiteral("read_bandwidth_gbs"), res.readBandwidthGBs},
@@ -73,6 +75,7 @@ int runBenchModel(const QStringList &args)
         return 0;
     }
     out << QString::fromStdString(res.config) << '\n'
+        << "BLAS: " << QString::fromStdString(ml::blasDescription()) << '\n'
         << QStringLiteral("threads %1, %2 M parameters; measured fp32 matmul %3 GFLOP/s, read bandwidth %4 GB/s\n")
                .arg(res.threads)
                .arg(res.parameterCount / 1e6, 0, 'f', 1)

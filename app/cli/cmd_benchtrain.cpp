@@ -41,6 +41,7 @@ int runBenchTrain(const QStringList &args)
         p.addOption(*o);
     p.process(args);
     ml::configureRuntime(p.value(threads).toInt());
+    ml::keepAllFreedMemory(); // as `satgpt train` runs
     ml::TrainBenchConfig c;
     c.model = p.value(model).toStdString();
     c.batchSize = std::max(1LL, p.value(batch).toLongLong());
@@ -58,13 +59,15 @@ int runBenchTrain(const QStringList &args)
                       {"threads", ml::runtimeThreads()},     {"batch_size", qint64(c.batchSize)},
                       {"tokens", qint64(c.tokens)},          {"parameters", qint64(r->parameters)},
                       {"samples_per_s", r->samplesPerSecond}, {"seconds_per_step", r->secondsPerStep},
-                      {"first_step_s", r->firstStepSeconds},  {"peak_rss_mib", rss}};
+                      {"first_step_s", r->firstStepSeconds},  {"peak_rss_mib", rss},
+                      {"blas", QString::fromStdString(ml::blasDescription())}};
         out << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
         return 0;
     }
     out << "model " << p.value(model) << " (" << QString::number(double(r->parameters) / 1e6, 'f', 1) << " M parameters), "
         << QString::fromStdString(r->device) << ", " << ml::runtimeThreads() << " threads, batch " << c.batchSize << ", "
         << c.tokens << " tokens\n"
+        << "  BLAS: " << QString::fromStdString(ml::blasDescription()) << '\n'
         << "  " << QString::number(r->samplesPerSecond, 'f', 3) << " samples/s (" << QString::number(r->secondsPerStep, 'f', 2)
         << " s/step over " << c.steps << " steps; first step " << QString::number(r->firstStepSeconds, 'f', 2) << " s)\n"
         << "  peak RSS " << QString::number(rss, 'f', 0) << " MiB\n";

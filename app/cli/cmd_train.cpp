@@ -5,6 +5,7 @@
 #include "command.h"
 
 #include "core/common/trainingimages.h"
+#include "core/ml/runtime.h"
 #include "core/ml/trainer.h"
 
 #include <QCommandLineParser>
@@ -101,6 +102,8 @@ int runTrain(const QStringList &args)
                           &noAugment, &rank, &worldSize, &localRank, &masterAddr, &masterPort, &distBackend})
         p.addOption(*o);
     p.process(args);
+    // A training process is a dedicated worker whose steps all reach the same peak.
+    ml::keepAllFreedMemory();
 
     ml::TrainConfig c;
     if (p.isSet(config)) {

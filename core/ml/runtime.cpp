@@ -10,6 +10,8 @@
 #endif
 #include <thread>
 
+#include <dlfcn.h>
+
 namespace satgpt::ml {
 
 void configureRuntime(int threads)
@@ -32,6 +34,39 @@ void keepFreedMemoryForReuse(std::size_t retainBytes)
 #else
     (void)retainBytes;
 #endif
+}
+
+void keepAllFreedMemory()
+{
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_MAX, 0);
+    // -1 is mallopt's documented "never trim" (the int becomes SIZE_MAX).
+    mallopt(M_TRIM_THRESHOLD, -1);
+#endif
+}
+
+namespace {
+
+const char *openBlasCoreName()
+{
+    using Query = char *(*)();
+    const auto query = reinterpret_cast<Query>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+    return query ? query() : nullptr;
+}
+
+} // namespace
+
+std::string blasDescription()
+{
+    const char *core = openBlasCoreName();
+    if (core == nullptr)
+        return "unknown BLAS (not OpenBLAS)";
+    using Query = char *(*)();
+    const auto config = reinterpret_cast<Query>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+    std::string text = config ? config() : "OpenBLAS";
+    while (!text.empty() && text.back() == ' ')
+        text.pop_back();
+    return text + " (core: " + core + ")";
 }
 
 int runtimeThreads() { return torch::get_num_threads(); }
