@@ -67,6 +67,8 @@ int runBenchModel(const QStringList &args)
                       {QStringLiteral("blas"), QString::fromStdString(ml::blasDescription())},
                       {QStringLiteral("parameters"), res.parameterCount},
                       {QStringLiteral("matmul_gflops"), res.matmulGflops},
+                      {QStringLiteral("blas_matmul_gflops"), res.blasMatmulGflops},
+                      {QStringLiteral("onednn_matmul_gflops"), res.oneDnnMatmulGflops},
                       {QStringLiteral("read_bandwidth_gbs"), res.readBandwidthGBs},
                       {QStringLiteral("encode_gflop"), res.encodeGflop},
                       {QStringLiteral("decode_bytes_per_token"), res.decodeBytesPerToken},
@@ -76,10 +78,13 @@ int runBenchModel(const QStringList &args)
     }
     out << QString::fromStdString(res.config) << '\n'
         << "BLAS: " << QString::fromStdString(ml::blasDescription()) << '\n'
-        << QStringLiteral("threads %1, %2 M parameters; measured fp32 matmul %3 GFLOP/s, read bandwidth %4 GB/s\n")
+        << QStringLiteral("threads %1, %2 M parameters; measured fp32 matmul %3 GFLOP/s (BLAS %4, oneDNN %5), "
+                          "read bandwidth %6 GB/s\n")
                .arg(res.threads)
                .arg(res.parameterCount / 1e6, 0, 'f', 1)
                .arg(res.matmulGflops, 0, 'f', 1)
+               .arg(res.blasMatmulGflops, 0, 'f', 1)
+               .arg(res.oneDnnMatmulGflops > 0 ? QString::number(res.oneDnnMatmulGflops, 'f', 1) : QStringLiteral("absent"))
                .arg(res.readBandwidthGBs, 0, 'f', 2)
         << QStringLiteral("encode %1 GFLOP; decode reads %2 MB of weights per token\n\n")
                .arg(res.encodeGflop, 0, 'f', 2)

@@ -198,9 +198,7 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
             if (fused.defined())
                 return fused;
         }
-        auto w = attentionScores(q, k);
-        if (scale != 1.0)
-            w = w / scale;
+        auto w = attentionScores(q, k, scale);
         if (blocked.defined())
             w = w.masked_fill(blocked, lowest);
         if (mask.defined())

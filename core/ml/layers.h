@@ -5,6 +5,7 @@
 // whole batches and all heads at once (one matmul per projection, no per-head loops).
 
 #include "decodekernels.h"
+#include "gemmops.h"
 
 #include <torch/torch.h>
 
@@ -63,6 +64,8 @@ inline torch::Tensor linear(const torch::Tensor &x, const torch::Tensor &w, cons
         }
         return (b.defined() ? at::addmv(b, w, row) : at::mv(w, row)).view(sizes);
     }
+    if (auto y = gemmLinear(x, w, b, WeightLayout::OutIn); y.defined())
+        return y;
     const auto x2 = x.reshape({-1, x.size(-1)});
     if (wantsOneDnn(x2, w))
         return at::mkldnn_linear(x2.contiguous().to_mkldnn(), w, b).to_dense().view(sizes);
@@ -85,6 +88,8 @@ inline torch::Tensor conv1d(const torch::Tensor &x, const torch::Tensor &w, cons
         }
         return at::addmv(b, w.t(), row).view(sizes);
     }
+    if (auto y = gemmLinear(x, w, b, WeightLayout::InOut); y.defined())
+        return y;
     auto y = at::addmm(b, x2, w);
     return y.view(sizes);
 }
@@ -104,14 +109,20 @@ inline torch::Tensor activation(const torch::Tensor &x, const std::string &name)
     return at::gelu(x, "tanh");
 }
 
-/// q kᵀ for q [B, H, T, d], k [B, H, S, d] -> [B, H, T, S]. A decode step has T = 1, where
-/// bmm runs one tiny multithreaded gemm per batch and head (12-96 calls, each with a thread
-/// hand-off and three tensor selects); a broadcast multiply and sum is one kernel.
-inline torch::Tensor attentionScores(const torch::Tensor &q, const torch::Tensor &k)
+/// q kᵀ / divisor for q [B, H, T, d], k [B, H, S, d] -> [B, H, T, S]. A decode step has T = 1,
+/// where bmm runs one tiny multithreaded gemm per batch and head (12-96 calls, each with a thread
+/// hand-off and three tensor selects); a broadcast multiply and sum is one kernel. Otherwise
+/// oneDNN's products per head (gemmops.h) with the scale folded in, else ATen's matmul.
+inline torch::Tensor attentionScores(const torch::Tensor &q, const torch::Tensor &k, double divisor = 1.0)
 {
+    torch::Tensor scores;
     if (q.size(-2) == 1 && q.is_cpu())
-        return (q * k).sum(-1).unsqueeze(-2);
-    return at::matmul(q, k.transpose(-1, -2));
+        scores = (q * k).sum(-1).unsqueeze(-2);
+    else if (scores = gemmMatmul(q, k.transpose(-1, -2), 1.0 / divisor); scores.defined())
+        return scores;
+    else
+        scores = at::matmul(q, k.transpose(-1, -2));
+    return divisor == 1.0 ? scores : scores / divisor;
 }
 
 /// probs v for probs [B, H, T, S], v [B, H, S, d] -> [B, H, T, d] (T = 1: see attentionScores).
@@ -119,6 +130,8 @@ inline torch::Tensor attentionMix(const torch::Tensor &probs, const torch::Tenso
 {
     if (probs.size(-2) == 1 && probs.is_cpu())
         return (probs.transpose(-1, -2) * v).sum(-2, true);
+    if (auto mixed = gemmMatmul(probs, v); mixed.defined())
+        return mixed;
     return at::matmul(probs, v);
 }
 

@@ -37,7 +37,9 @@ struct ModelBenchResult
 {
     std::string config;            ///< description of the model benchmarked
     int threads = 0;
-    double matmulGflops = 0.0;     ///< measured fp32 1024^2 matmul rate
+    double matmulGflops = 0.0;     ///< measured fp32 1024^2 matmul rate: the faster of the two below
+    double blasMatmulGflops = 0.0; ///< through ATen (the BLAS libtorch links)
+    double oneDnnMatmulGflops = 0.0; ///< through oneDNN's sgemm (gemm.h), 0 where the process lacks it
     double readBandwidthGBs = 0.0; ///< measured memory read bandwidth
     double encodeGflop = 0.0;      ///< FLOPs of one image encode
     double decodeBytesPerToken = 0.0;

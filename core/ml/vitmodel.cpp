@@ -194,13 +194,13 @@ ViTOutput ViTModel::forward(const torch::Tensor &pixelValues, const ViTForwardOp
         auto h = layerNorm(x, l.ln1W, l.ln1B, m_config.layerNormEps);
         auto qkv = linear(h, l.qkvW, l.qkvB).view({B, T, 3, heads, headDim}).permute({2, 0, 3, 1, 4});
         auto q = qkv[0], k = qkv[1], v = qkv[2];
-        auto scores = at::matmul(q, k.transpose(-1, -2)) / scale;
+        auto scores = attentionScores(q, k, scale);
         auto probs = at::softmax(scores, -1);
         if (options.outputAttentions)
             out.attentions.push_back(probs);
         if (m_training && m_config.attentionDropout > 0)
             probs = at::dropout(probs, m_config.attentionDropout, true);
-        auto ctx = mergeHeads(at::matmul(probs, v));
+        auto ctx = mergeHeads(attentionMix(probs, v));
         auto attnOut = linear(ctx, l.outW, l.outB);
         if (m_training && m_config.hiddenDropout > 0)
             attnOut = at::dropout(attnOut, m_config.hiddenDropout, true);

@@ -3,6 +3,7 @@
 // outputs in ../shared/fixtures/hf-parity), checkpoint load/save, preprocessing and generation.
 
 #include "core/ml/fusedadamw.h"
+#include "core/ml/gemm.h"
 #include "core/ml/generation.h"
 #include "core/ml/hfcheckpoint.h"
 #include "core/ml/imageprocessor.h"
@@ -732,6 +733,84 @@ private Q_SLOTS:
             QVERIFY(!satgpt::ml::detail::fusedSingleQueryAttention(torch::randn({B, H, 2, D}), k, v, {}, scale).defined());
             QVERIFY(!satgpt::ml::detail::fusedSingleQueryAttention(q.to(torch::kDouble), k, v, {}, scale).defined());
             QVERIFY(!satgpt::ml::detail::fusedSingleQueryAttention(q.clone().requires_grad_(), k, v, {}, scale).defined());
+        }
+        torch::set_num_threads(previousThreads);
+    }
+
+    // The oneDNN products (gemmops.h) replace ATen's for every projection and attention product
+    // of training, Grad-CAM and prompts: values and every gradient must match ATen's.
+    void oneDnnProductsMatchAtenWithGradients()
+    {
+        using namespace satgpt::ml::detail;
+        if (!satgpt::ml::detail::fastGemmAvailable())
+            QSKIP("oneDNN's sgemm is not in this process (a libtorch that keeps oneDNN private): ATen's products run");
+        torch::manual_seed(21);
+        const int previousThreads = torch::get_num_threads();
+        const auto close = [](const torch::Tensor &a, const torch::Tensor &b) {
+            return a.defined() && b.defined() && a.sizes() == b.sizes() && torch::allclose(a, b, 1e-4, 1e-4);
+        };
+        for (int threads : {1, 2}) {
+            torch::set_num_threads(threads);
+            const auto what = [&](const char *name) { return qPrintable(QStringLiteral("%1, %2 threads").arg(name).arg(threads)); };
+            const int64_t in = 45, out = 29;
+            for (const auto layout : {WeightLayout::OutIn, WeightLayout::InOut}) {
+                for (const bool withBias : {true, false}) {
+                    for (const bool frozen : {false, true}) {
+                        const auto w0 = torch::randn(layout == WeightLayout::OutIn ? std::vector<int64_t>{out, in}
+                                                                                   : std::vector<int64_t>{in, out});
+                        const auto b0 = torch::randn({out});
+                        const auto x0 = torch::randn({3, 7, in});
+                        const auto g = torch::randn({3, 7, out});
+                        auto run = [&](bool fast) {
+                            auto x = x0.clone().requires_grad_(true), w = w0.clone().requires_grad_(!frozen);
+                            auto b = withBias ? b0.clone().requires_grad_(true) : torch::Tensor();
+                            torch::Tensor y;
+                            if (fast)
+                                y = gemmLinear(x, w, b, layout);
+                            else
+                                y = layout == WeightLayout::OutIn ? at::linear(x, w, b) : at::matmul(x, w) + (withBias ? b : torch::zeros({out}));
+                            if (!y.defined())
+                                return std::vector<torch::Tensor>{};
+                            (y * g).sum().backward();
+                            return std::vector<torch::Tensor>{y.detach(), x.grad(), w.grad(), withBias ? b.grad() : torch::Tensor()};
+                        };
+                        const auto fast = run(true), reference = run(false);
+                        QVERIFY2(fast.size() == 4, what("gemmLinear declined a float32 CPU product"));
+                        QVERIFY2(close(fast[0], reference[0]), what("linear value"));
+                        QVERIFY2(close(fast[1], reference[1]), what("linear input gradient"));
+                        if (frozen)
+                            QVERIFY2(!fast[2].defined(), what("frozen weight got a gradient"));
+                        else
+                            QVERIFY2(close(fast[2], reference[2]), what("linear weight gradient"));
+                        if (withBias)
+                            QVERIFY2(close(fast[3], reference[3]), what("linear bias gradient"));
+                        torch::InferenceMode guard;
+                        QVERIFY2(close(gemmLinear(x0, w0, withBias ? b0 : torch::Tensor(), layout), reference[0]),
+                                 what("linear without a graph"));
+                    }
+                }
+            }
+            // Attention's operands are head views of one projection ([B, T, H, d] permuted), keys
+            // transposed on top: strided in both the batch and the matrix dimensions.
+            const int64_t B = 2, T = 11, H = 3, D = 8, S = 13;
+            const auto q0 = torch::randn({B, T, H, D}), k0 = torch::randn({B, S, H, D});
+            const auto g = torch::randn({B, H, T, S});
+            for (const double alpha : {1.0, 0.125, 0.3}) {
+                auto run = [&](bool fast) {
+                    auto qs = q0.clone().requires_grad_(true), ks = k0.clone().requires_grad_(true);
+                    const auto q = qs.permute({0, 2, 1, 3}), kT = ks.permute({0, 2, 3, 1});
+                    auto y = fast ? gemmMatmul(q, kT, alpha) : at::matmul(q, kT) * alpha;
+                    (y * g).sum().backward();
+                    return std::vector<torch::Tensor>{y.detach(), qs.grad(), ks.grad()};
+                };
+                const auto fast = run(true), reference = run(false);
+                QVERIFY2(close(fast[0], reference[0]), what("batched product value"));
+                QVERIFY2(close(fast[1], reference[1]), what("batched product left gradient"));
+                QVERIFY2(close(fast[2], reference[2]), what("batched product right gradient"));
+            }
+            // Where they do not apply they say so, and the caller keeps ATen's path.
+            QVERIFY(!gemmLinear(torch::randn({4, in}, torch::kDouble), torch::randn({out, in}, torch::kDouble), {}, WeightLayout::OutIn).defined());
+            QVERIFY(!gemmMatmul(torch::randn({2, 3, 4}), torch::randn({1, 4, 5})).defined()); // broadcasting
         }
         torch::set_num_threads(previousThreads);
     }
