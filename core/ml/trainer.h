@@ -156,7 +156,7 @@ struct TrainBenchConfig
     std::string model = "full";
     int64_t batchSize = 8;
     int64_t tokens = 20;
-    int64_t warmupSteps = 1;
+    int64_t warmupSteps = 2;
     int64_t steps = 3;
     std::string device = "cpu";
 };
