@@ -9,6 +9,15 @@ namespace satgpt {
 ReportJob::ReportJob(ReportData data, ReportOptions options, QObject *parent)
     : Job(tr("Report"), parent), m_data(std::move(data)), m_options(std::move(options))
 {
+    // Copies of a QPicture share one private buffer, and play() seeks and reads in it: the
+    // dialog's preview job and an export job playing the same training chart on their threads
+    // at once corrupted each other's reads (one hung in CI, allocating gigabytes). Each job plays
+    // pictures of its own, copied here on the creating thread.
+    for (auto it = m_data.chartPictures.begin(); it != m_data.chartPictures.end(); ++it) {
+        QPicture own;
+        own.setData(it->data(), it->size());
+        *it = own;
+    }
 }
 
 Status ReportJob::run()

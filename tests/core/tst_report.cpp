@@ -26,6 +26,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <memory>
 
 using namespace satgpt;
 
@@ -367,6 +368,44 @@ private Q_SLOTS:
         canceled.start();
         QTRY_COMPARE_WITH_TIMEOUT(c.count(), 1, 60000);
         QVERIFY(!QFileInfo::exists(never));
+    }
+
+    // The dialog's preview and an export run as two jobs over copies of one ReportData. QPicture
+    // copies share a read buffer, so jobs playing the same chart at once corrupted each other's
+    // reads (a CI run hung allocating gigabytes); every job must own its pictures.
+    void concurrentJobsPlayTheSameChartsSafely()
+    {
+        ReportData data;
+        TrainingJobRecord record;
+        record.id = QStringLiteral("j");
+        record.state = TrainingJobRecord::State::Finished;
+        for (int s = 1; s <= 400; ++s)
+            record.steps.append({s, 0.0, 2.0 / s, 1e-4, 1.0});
+        data.jobs.append(record);
+        data.renderCharts([](const ReportChart &c, const QSizeF &size) { return c.paint(size); });
+        QVERIFY(!data.chartPictures.isEmpty());
+        ReportOptions options;
+        options.sections = ReportOptions::Models;
+        for (int round = 0; round < 3; ++round) {
+            std::vector<std::unique_ptr<ReportJob>> jobs;
+            std::vector<std::unique_ptr<QSignalSpy>> done;
+            for (int i = 0; i < 6; ++i) {
+                jobs.push_back(std::make_unique<ReportJob>(data, options));
+                jobs.back()->setHtmlPath(m_dir.filePath(QStringLiteral("concurrent-%1.html").arg(i)));
+                jobs.back()->setPreview(1, 30);
+                done.push_back(std::make_unique<QSignalSpy>(jobs.back().get(), &Job::finished));
+            }
+            for (auto &job : jobs)
+                job->start();
+            for (size_t i = 0; i < jobs.size(); ++i) {
+                QTRY_COMPARE_WITH_TIMEOUT(done[i]->count(), 1, 60000);
+                QCOMPARE(jobs[i]->state(), Job::State::Succeeded);
+            }
+            const qint64 size = QFileInfo(m_dir.filePath(QStringLiteral("concurrent-0.html"))).size();
+            QVERIFY(size > 1000);
+            for (int i = 1; i < 6; ++i)
+                QCOMPARE(QFileInfo(m_dir.filePath(QStringLiteral("concurrent-%1.html").arg(i))).size(), size);
+        }
     }
 };
 
