@@ -118,8 +118,8 @@ inline torch::Tensor attentionScores(const torch::Tensor &q, const torch::Tensor
     torch::Tensor scores;
     if (q.size(-2) == 1 && q.is_cpu())
         scores = (q * k).sum(-1).unsqueeze(-2);
-    else if (scores = gemmMatmul(q, k.transpose(-1, -2), 1.0 / divisor); scores.defined())
-        return scores;
+    else if (auto scaled = gemmMatmul(q, k.transpose(-1, -2), 1.0 / divisor); scaled.defined())
+        return scaled;
     else
         scores = at::matmul(q, k.transpose(-1, -2));
     return divisor == 1.0 ? scores : scores / divisor;
