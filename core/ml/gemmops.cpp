@@ -188,7 +188,7 @@ torch::Tensor gemmLinear(const torch::Tensor &x, const torch::Tensor &w, const t
     if (!fastGemmAvailable() || !isFloatCpu(x) || !isFloatCpu(w) || w.dim() != 2 || !w.is_contiguous() || x.dim() < 1)
         return {};
     const int64_t in = inOut ? w.size(0) : w.size(1), out = inOut ? w.size(1) : w.size(0);
-    if (x.size(-1) != in || x.numel() < 2 * in || (b.defined() && (!isFloatCpu(b) || b.numel() != out)))
+    if (in <= 0 || out <= 0 || x.size(-1) != in || x.numel() < 2 * in || (b.defined() && (!isFloatCpu(b) || b.numel() != out)))
         return {};
     auto sizes = x.sizes().vec();
     sizes.back() = out;
