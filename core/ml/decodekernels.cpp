@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "decodekernels.h"
 
+#include "multiversion.h"
+
 // Only ATen's thread pool, not the whole of libtorch: this file is built without the target's
 // precompiled header, with OpenMP on (CMakeLists.txt), so at::parallel_for's inline OpenMP
 // region really forks. Without -fopenmp that region silently runs on one thread.
@@ -31,14 +33,6 @@ inline Lanes load(const float *p)
 }
 
 inline void store(float *p, const Lanes &v) { std::memcpy(p, &v, sizeof v); }
-#endif
-
-// One binary for every x86-64 machine: GCC builds a clone per instruction set and picks one at
-// load time. Elsewhere (other compilers, other architectures) the plain build is used.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define SATGPT_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define SATGPT_MULTIVERSION
 #endif
 
 /// acc[out] += x[i0..i1) · W[i0..i1, out]. Eight weight rows per pass over acc, so the partial

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "vitmodel.h"
 
+#include "encoderkernels.h"
+#include "gemm.h"
 #include "layers.h"
 
 #include <cmath>
@@ -170,15 +172,30 @@ torch::Tensor ViTModel::positionEmbeddings(int64_t height, int64_t width, bool i
     return torch::cat({cls, patch}, 1);
 }
 
+bool ViTModel::usesInferenceKernels(const torch::Tensor &pixelValues, const ViTForwardOptions &options) const
+{
+    if (m_training || options.outputAttentions || options.outputHiddenStates || at::GradMode::is_enabled() ||
+        !pixelValues.is_cpu() || !detail::fastGemmAvailable())
+        return false;
+    const auto plain = [](const torch::Tensor &t) {
+        return t.is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
+    };
+    if (!plain(m_patchW))
+        return false;
+    for (const auto &l : m_layers)
+        for (const auto *t : {&l.qkvW, &l.qkvB, &l.outW, &l.outB, &l.ln1W, &l.ln1B, &l.ln2W, &l.ln2B, &l.fc1W, &l.fc1B,
+                              &l.fc2W, &l.fc2B})
+            if (!plain(*t))
+                return false;
+    return true;
+}
+
 ViTOutput ViTModel::forward(const torch::Tensor &pixelValues, const ViTForwardOptions &options) const
 {
     using namespace detail;
     ViTOutput out;
     const auto B = pixelValues.size(0);
     const auto H = m_config.hiddenSize;
-    const auto heads = m_config.numAttentionHeads;
-    const auto headDim = H / heads;
-    const double scale = std::sqrt(static_cast<double>(headDim));
 
     auto x = at::conv2d(pixelValues.to(m_patchW.scalar_type()), m_patchW, m_patchB, {m_config.patchSize, m_config.patchSize});
     x = x.flatten(2).transpose(1, 2); // [B, N, H], row-major patch order
@@ -189,6 +206,45 @@ ViTOutput ViTModel::forward(const torch::Tensor &pixelValues, const ViTForwardOp
     if (options.outputHiddenStates)
         out.hiddenStates.push_back(x);
 
+    if (usesInferenceKernels(pixelValues, options)) {
+        const auto T = x.size(1);
+        detail::EncoderShape shape;
+        shape.hidden = H;
+        shape.heads = m_config.numAttentionHeads;
+        shape.intermediate = m_config.intermediateSize;
+        shape.tokens = T;
+        shape.images = B;
+        shape.layerNormEps = static_cast<float>(m_config.layerNormEps);
+        // The same names as detail::activation: anything else is the tanh form there too.
+        shape.activation = m_config.hiddenAct == "gelu" ? detail::EncoderActivation::GeluErf
+            : m_config.hiddenAct == "relu"              ? detail::EncoderActivation::Relu
+                                                        : detail::EncoderActivation::GeluTanh;
+        std::vector<detail::EncoderBlockWeights> blocks;
+        for (const auto &l : m_layers) {
+            const auto f = [](const torch::Tensor &t) { return t.data_ptr<float>(); };
+            blocks.push_back({f(l.ln1W), f(l.ln1B), f(l.qkvW), f(l.qkvB), f(l.outW), f(l.outB), f(l.ln2W), f(l.ln2B),
+                              f(l.fc1W), f(l.fc1B), f(l.fc2W), f(l.fc2B)});
+        }
+        auto featureMajor = x.reshape({B * T, H}).t().contiguous();
+        detail::encodeBlocksFeatureMajor(featureMajor.data_ptr<float>(), blocks, shape);
+        x = featureMajor.t().reshape({B, T, H});
+    } else {
+        x = encodeBlocks(x, options, out);
+    }
+    out.lastHiddenState = layerNorm(x, m_lnW, m_lnB, m_config.layerNormEps);
+    if (m_hasPooler)
+        out.poolerOutput = at::tanh(linear(out.lastHiddenState.select(1, 0), m_poolW, m_poolB));
+    return out;
+}
+
+torch::Tensor ViTModel::encodeBlocks(torch::Tensor x, const ViTForwardOptions &options, ViTOutput &out) const
+{
+    using namespace detail;
+    const auto B = x.size(0);
+    const auto H = m_config.hiddenSize;
+    const auto heads = m_config.numAttentionHeads;
+    const auto headDim = H / heads;
+    const double scale = std::sqrt(static_cast<double>(headDim));
     for (const auto &l : m_layers) {
         const auto T = x.size(1);
         auto h = layerNorm(x, l.ln1W, l.ln1B, m_config.layerNormEps);
@@ -213,10 +269,7 @@ ViTOutput ViTModel::forward(const torch::Tensor &pixelValues, const ViTForwardOp
         if (options.outputHiddenStates)
             out.hiddenStates.push_back(x);
     }
-    out.lastHiddenState = layerNorm(x, m_lnW, m_lnB, m_config.layerNormEps);
-    if (m_hasPooler)
-        out.poolerOutput = at::tanh(linear(out.lastHiddenState.select(1, 0), m_poolW, m_poolB));
-    return out;
+    return x;
 }
 
 } // namespace satgpt::ml

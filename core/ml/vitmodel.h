@@ -44,6 +44,11 @@ public:
     bool hasPooler() const { return m_hasPooler; }
 
     ViTOutput forward(const torch::Tensor &pixelValues, const ViTForwardOptions &options = {}) const;
+    /// Whether forward runs the blocks on encoderkernels.h (feature-major, fused): inference
+    /// (no gradients, not training) of float32 CPU tensors with oneDNN's sgemm in the process,
+    /// and neither attentions nor hidden states asked for. Otherwise ATen's path, which records
+    /// autograd graphs and returns the intermediates (Grad-CAM, attention maps, parity tests).
+    bool usesInferenceKernels(const torch::Tensor &pixelValues, const ViTForwardOptions &options = {}) const;
 
     /// Every tensor under its HF name (`prefix` + name), e.g. "embeddings.cls_token".
     void visit(const std::function<void(const std::string &name, torch::Tensor &tensor)> &fn,
@@ -65,6 +70,8 @@ private:
         torch::Tensor qW, kW, vW, qB, kB, vB; // views of the fused tensors (HF names)
         torch::Tensor outW, outB, ln1W, ln1B, ln2W, ln2B, fc1W, fc1B, fc2W, fc2B;
     };
+    /// The blocks on ATen's operations (autograd, intermediates recorded into out).
+    torch::Tensor encodeBlocks(torch::Tensor x, const ViTForwardOptions &options, ViTOutput &out) const;
     torch::Tensor positionEmbeddings(int64_t height, int64_t width, bool interpolate) const;
 
     ViTConfig m_config;

@@ -678,6 +678,80 @@ private Q_SLOTS:
 
     // The decode step's own kernels (decodekernels.h) against the general tensor path, on sizes
     // that leave remainders for every unrolled loop, on one and two threads.
+    // Inference encodes run the blocks on encoderkernels.h (feature-major, fused); the parity
+    // tests above ask for hidden states and attentions and so check ATen's path. This one checks
+    // the kernels: against transformers' own output, and against ATen's path on random models
+    // with each activation, no q/k/v bias, a batch, interpolated positions and 1 or 2 threads.
+    void vitInferenceKernelsMatchAtenPath()
+    {
+        if (!satgpt::ml::detail::fastGemmAvailable())
+            QSKIP("oneDNN's sgemm is not in this process (a libtorch that keeps oneDNN private): ATen's path runs");
+        const int previousThreads = torch::get_num_threads();
+        const QString parity = test::sharedPath(QStringLiteral("fixtures/hf-parity"));
+        if (parity.isEmpty() || !QFileInfo::exists(parity)) {
+            qInfo("../shared/fixtures/hf-parity is not present: the comparison with transformers is skipped");
+        } else {
+            auto ref = data("vit_tiny.safetensors");
+            auto model = loadViT(fixture("models/vit_tiny"));
+            QVERIFY(model.ok());
+            torch::InferenceMode guard;
+            QVERIFY((*model)->usesInferenceKernels(ref.at("pixel_values")));
+            auto out = (*model)->forward(ref.at("pixel_values"));
+            CHECK_CLOSE(out.lastHiddenState, ref.at("last_hidden_state"), 1e-4, 1e-4);
+            CHECK_CLOSE(out.poolerOutput, ref.at("pooler_output"), 1e-4, 1e-4);
+        }
+        torch::manual_seed(31);
+        for (const std::string activation : {"gelu", "gelu_new", "relu"}) {
+            ViTConfig c;
+            c.hiddenSize = 48;
+            c.numHiddenLayers = 2;
+            c.numAttentionHeads = 3; // heads of 16
+            c.intermediateSize = 80;
+            c.imageSize = 32;
+            c.patchSize = 8;
+            c.layerNormEps = 1e-6;
+            c.hiddenAct = activation;
+            c.qkvBias = activation != "relu";
+            ViTModel model(c);
+            model.initRandom(0.2);
+            for (auto &t : model.parameters()) // biases and norms away from 0 and 1
+                if (t.dim() == 1 && (c.qkvBias || t.size(0) != 3 * c.hiddenSize))
+                    t.normal_(0.0, 0.3);
+            for (int threads : {1, 2}) {
+                torch::set_num_threads(threads);
+                for (auto [height, width] : {std::pair<int64_t, int64_t>{32, 32}, {40, 24}}) {
+                    const auto pixels = torch::randn({3, 3, height, width});
+                    ViTForwardOptions fast;
+                    fast.interpolatePosEncoding = true;
+                    ViTForwardOptions aten = fast;
+                    aten.outputHiddenStates = true;
+                    torch::InferenceMode guard;
+                    QVERIFY(model.usesInferenceKernels(pixels, fast));
+                    QVERIFY(!model.usesInferenceKernels(pixels, aten));
+                    const auto a = model.forward(pixels, fast), b = model.forward(pixels, aten);
+                    const auto what = QStringLiteral("%1, %2x%3, %4 threads")
+                                          .arg(QString::fromStdString(activation))
+                                          .arg(height)
+                                          .arg(width)
+                                          .arg(threads);
+                    QVERIFY2(torch::allclose(a.lastHiddenState, b.lastHiddenState, 1e-5, 1e-4), qPrintable(what));
+                    QVERIFY2(torch::allclose(a.poolerOutput, b.poolerOutput, 1e-5, 1e-4), qPrintable(what));
+                }
+            }
+            // Gradients, training and asked-for attentions keep ATen's path.
+            const auto pixels = torch::randn({1, 3, 32, 32});
+            QVERIFY(!model.usesInferenceKernels(pixels)); // grad mode is on out here
+            torch::NoGradGuard noGrad;
+            QVERIFY(model.usesInferenceKernels(pixels));
+            ViTForwardOptions attentions;
+            attentions.outputAttentions = true;
+            QVERIFY(!model.usesInferenceKernels(pixels, attentions));
+            model.setTraining(true);
+            QVERIFY(!model.usesInferenceKernels(pixels));
+        }
+        torch::set_num_threads(previousThreads);
+    }
+
     void decodeKernelsMatchGeneralPath()
     {
         torch::manual_seed(12);
