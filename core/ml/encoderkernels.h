@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// The ViT encoder's blocks for inference, on raw float32 buffers, feature-major: the hidden
-// states are held as X[hidden, images * tokens] rather than [tokens, hidden]. Why:
-// - every projection becomes W · X with nn.Linear's [out, in] weight as the left operand, which
-//   oneDNN runs at 375-385 GFLOP/s on all four ViT-B shapes at 197 tokens (2 threads, Zen 5),
-//   where the token-major x · Wᵀ ran at 222-360 (fc2 worst): ~25 ms of a 150 ms encode;
-// - a head's queries, keys and values are d consecutive rows, so its context is written straight
-//   into the merged [hidden, tokens] layout: no head split or merge copies;
-// - bias adds, the residual adds (folded into the products, beta = 1), layer norms, softmax and
-//   the activation are a few passes over cache-resident blocks instead of ~10 ATen operations a
-//   block, each with its own temporaries.
+// The ViT encoder's blocks for inference, on raw float32 buffers: what a 224-pixel ViT-B encode
+// spends its time on. The layout is chosen by the products, which are nearly all of the work:
+// with the hidden states token-major [tokens, hidden] and the weights stored [in, out] row-major
+// (ViTModel keeps its nn.Linear weights column-major for this, i.e. [out, in] with transposed
+// strides), oneDNN runs all four ViT-B projections at 197 tokens at 386-414 GFLOP/s (2 threads,
+// Zen 5). The other arrangements measured: x · Wᵀ on [out, in] weights 222-360 (fc2 worst),
+// feature-major W · X 357-371. Around the products:
+// - each head's queries, keys and values are read in place from the fused projection and its
+//   context written straight into the merged layout: no head split or merge copies;
+// - the residual adds ride on the products (beta = 1) and their biases on the next layer norm;
+// - softmax, bias + activation and the norms are single passes with vectorised exp and erf,
+//   instead of ~10 ATen operations a block, each with its own temporaries.
 // Only for the products' library being oneDNN (gemm.h): callers check fastGemmAvailable().
 
 #include <cstdint>
@@ -20,14 +22,14 @@ namespace satgpt::ml::detail {
 
 enum class EncoderActivation { GeluErf, GeluTanh, Relu };
 
-/// One pre-norm ViT block's parameters, nn.Linear layout ([out, in], row-major, contiguous).
+/// One pre-norm ViT block's parameters. Weights [in, out], row-major, contiguous.
 struct EncoderBlockWeights {
     const float *ln1Weight, *ln1Bias;   // [hidden]
-    const float *qkvWeight, *qkvBias;   // [3 hidden, hidden], [3 hidden]: queries, keys, values
-    const float *outWeight, *outBias;   // [hidden, hidden]
+    const float *qkvWeight, *qkvBias;   // [hidden, 3 hidden], [3 hidden]: queries, keys, values
+    const float *outWeight, *outBias;   // [hidden, hidden], [hidden]
     const float *ln2Weight, *ln2Bias;   // [hidden]
-    const float *fc1Weight, *fc1Bias;   // [intermediate, hidden]
-    const float *fc2Weight, *fc2Bias;   // [hidden, intermediate]
+    const float *fc1Weight, *fc1Bias;   // [hidden, intermediate], [intermediate]
+    const float *fc2Weight, *fc2Bias;   // [intermediate, hidden], [hidden]
 };
 
 struct EncoderShape {
@@ -38,8 +40,8 @@ struct EncoderShape {
     EncoderActivation activation = EncoderActivation::GeluErf;
 };
 
-/// Runs `blocks` in order over x = X[hidden, images * tokens] (row-major, image i's tokens are
-/// columns [i * tokens, (i + 1) * tokens)), in place. Same maths as HF's ViTLayer in eval mode.
-void encodeBlocksFeatureMajor(float *x, const std::vector<EncoderBlockWeights> &blocks, const EncoderShape &shape);
+/// Runs `blocks` in order over x[images * tokens, hidden] (row-major, image after image), in
+/// place. The same maths as HF's ViTLayer in eval mode.
+void encodeBlocks(float *x, const std::vector<EncoderBlockWeights> &blocks, const EncoderShape &shape);
 
 } // namespace satgpt::ml::detail

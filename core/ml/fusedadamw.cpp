@@ -8,9 +8,22 @@
 namespace satgpt::ml {
 namespace {
 
+/// The update walks raw memory, so a parameter, its gradient and both moments must be dense
+/// float32 with the same strides (not necessarily contiguous: the ViT's weights are column-major).
 bool fusable(const torch::Tensor &t)
 {
-    return t.is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous() && !t.is_sparse();
+    return t.is_cpu() && t.scalar_type() == torch::kFloat && !t.is_sparse() && t.is_non_overlapping_and_dense();
+}
+
+bool fusableLike(const torch::Tensor &t, const torch::Tensor &param)
+{
+    return fusable(t) && t.sizes() == param.sizes() && t.strides() == param.strides();
+}
+
+/// `t` in the memory layout of `param` (state loaded from a checkpoint is contiguous float32).
+torch::Tensor inLayoutOf(const torch::Tensor &t, const torch::Tensor &param)
+{
+    return fusableLike(t, param) ? t : torch::empty_like(param, torch::MemoryFormat::Preserve).copy_(t);
 }
 
 } // namespace
@@ -20,7 +33,7 @@ torch::Tensor FusedAdamW::step(LossClosure closure)
     for (auto &group : param_groups()) {
         const auto &options = static_cast<const torch::optim::AdamWOptions &>(group.options());
         for (const auto &p : group.params()) {
-            if (options.amsgrad() || !fusable(p) || (p.grad().defined() && !fusable(p.grad())))
+            if (options.amsgrad() || !fusable(p) || (p.grad().defined() && !fusableLike(p.grad(), p)))
                 return torch::optim::AdamW::step(std::move(closure));
         }
     }
@@ -49,10 +62,10 @@ torch::Tensor FusedAdamW::step(LossClosure closure)
                 it = states.find(key);
             }
             auto &s = static_cast<torch::optim::AdamWParamState &>(*it->second);
-            // State loaded from a checkpoint may be a non-contiguous or converted copy.
-            if (!fusable(s.exp_avg()) || !fusable(s.exp_avg_sq())) {
-                s.exp_avg(s.exp_avg().to(torch::kFloat).contiguous());
-                s.exp_avg_sq(s.exp_avg_sq().to(torch::kFloat).contiguous());
+            // State loaded from a checkpoint may be in another layout or dtype.
+            if (!fusableLike(s.exp_avg(), p) || !fusableLike(s.exp_avg_sq(), p)) {
+                s.exp_avg(inLayoutOf(s.exp_avg(), p));
+                s.exp_avg_sq(inLayoutOf(s.exp_avg_sq(), p));
             }
             s.step(s.step() + 1);
             // The same scalars, computed in double and rounded to float, as libtorch's step.

@@ -185,6 +185,10 @@ bool recordsGraph(std::initializer_list<const torch::Tensor *> inputs)
 torch::Tensor gemmLinear(const torch::Tensor &x, const torch::Tensor &w, const torch::Tensor &b, WeightLayout layout)
 {
     const bool inOut = layout == WeightLayout::InOut;
+    // A column-major weight (the ViT's, vitmodel.h) is the other layout's contiguous matrix; its
+    // gradient reaches w through the transpose view.
+    if (w.dim() == 2 && !w.is_contiguous() && w.t().is_contiguous())
+        return gemmLinear(x, w.t(), b, inOut ? WeightLayout::OutIn : WeightLayout::InOut);
     if (!fastGemmAvailable() || !isFloatCpu(x) || !isFloatCpu(w) || w.dim() != 2 || !w.is_contiguous() || x.dim() < 1)
         return {};
     const int64_t in = inOut ? w.size(0) : w.size(1), out = inOut ? w.size(1) : w.size(0);

@@ -16,6 +16,10 @@ ViTModel::ViTModel(ViTConfig config, bool addPoolingLayer, torch::TensorOptions 
 {
     const auto H = m_config.hiddenSize, I = m_config.intermediateSize, P = m_config.patchSize;
     auto e = [&](std::initializer_list<int64_t> s) { return torch::empty(s, options); };
+    // nn.Linear's [out, in] with transposed strides: the same tensor to every reader (HF names,
+    // autograd, the optimizer) while its memory is the [in, out] matrix encoderkernels.h and
+    // oneDNN's fastest products want. Savers write it contiguous, i.e. in HF's layout.
+    auto columnMajor = [&](int64_t out, int64_t in) { return torch::empty_strided({out, in}, {1, out}, options); };
     m_clsToken = e({1, 1, H});
     m_posEmbed = e({1, m_config.numPatches() + 1, H});
     m_patchW = e({H, m_config.numChannels, P, P});
@@ -28,17 +32,17 @@ ViTModel::ViTModel(ViTConfig config, bool addPoolingLayer, torch::TensorOptions 
     }
     m_layers.resize(static_cast<size_t>(m_config.numHiddenLayers));
     for (auto &l : m_layers) {
-        l.qkvW = e({3 * H, H});
+        l.qkvW = columnMajor(3 * H, H);
         l.qkvB = m_config.qkvBias ? e({3 * H}) : torch::zeros({3 * H}, options);
-        l.outW = e({H, H});
+        l.outW = columnMajor(H, H);
         l.outB = e({H});
         l.ln1W = e({H});
         l.ln1B = e({H});
         l.ln2W = e({H});
         l.ln2B = e({H});
-        l.fc1W = e({I, H});
+        l.fc1W = columnMajor(I, H);
         l.fc1B = e({I});
-        l.fc2W = e({H, I});
+        l.fc2W = columnMajor(H, I);
         l.fc2B = e({H});
     }
     refreshViews();
@@ -180,13 +184,19 @@ bool ViTModel::usesInferenceKernels(const torch::Tensor &pixelValues, const ViTF
     const auto plain = [](const torch::Tensor &t) {
         return t.is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
     };
+    const auto columnMajor = [](const torch::Tensor &t) {
+        return t.is_cpu() && t.scalar_type() == torch::kFloat && t.dim() == 2 && t.t().is_contiguous();
+    };
     if (!plain(m_patchW))
         return false;
-    for (const auto &l : m_layers)
-        for (const auto *t : {&l.qkvW, &l.qkvB, &l.outW, &l.outB, &l.ln1W, &l.ln1B, &l.ln2W, &l.ln2B, &l.fc1W, &l.fc1B,
-                              &l.fc2W, &l.fc2B})
+    for (const auto &l : m_layers) {
+        for (const auto *t : {&l.qkvB, &l.outB, &l.ln1W, &l.ln1B, &l.ln2W, &l.ln2B, &l.fc1B, &l.fc2B})
             if (!plain(*t))
                 return false;
+        for (const auto *t : {&l.qkvW, &l.outW, &l.fc1W, &l.fc2W})
+            if (!columnMajor(*t))
+                return false;
+    }
     return true;
 }
 
@@ -225,9 +235,8 @@ ViTOutput ViTModel::forward(const torch::Tensor &pixelValues, const ViTForwardOp
             blocks.push_back({f(l.ln1W), f(l.ln1B), f(l.qkvW), f(l.qkvB), f(l.outW), f(l.outB), f(l.ln2W), f(l.ln2B),
                               f(l.fc1W), f(l.fc1B), f(l.fc2W), f(l.fc2B)});
         }
-        auto featureMajor = x.reshape({B * T, H}).t().contiguous();
-        detail::encodeBlocksFeatureMajor(featureMajor.data_ptr<float>(), blocks, shape);
-        x = featureMajor.t().reshape({B, T, H});
+        x = x.contiguous();
+        detail::encodeBlocks(x.data_ptr<float>(), blocks, shape);
     } else {
         x = encodeBlocks(x, options, out);
     }

@@ -32,7 +32,10 @@ struct ViTForwardOptions
 
 /// HF ViTModel. The query/key/value weights live in one fused [3H, H] tensor per layer (one
 /// matmul); the HF names `query`/`key`/`value` are views into it, so loading and saving stay
-/// name-compatible without a copy. Not thread-safe; use from one thread at a time.
+/// name-compatible without a copy. The blocks' projection weights have HF's [out, in] shape but
+/// column-major strides (their memory is [in, out], see encoderkernels.h); whoever needs raw
+/// memory in HF's layout calls contiguous(), as the savers do. Not thread-safe; use from one
+/// thread at a time.
 class ViTModel
 {
 public:
@@ -44,7 +47,7 @@ public:
     bool hasPooler() const { return m_hasPooler; }
 
     ViTOutput forward(const torch::Tensor &pixelValues, const ViTForwardOptions &options = {}) const;
-    /// Whether forward runs the blocks on encoderkernels.h (feature-major, fused): inference
+    /// Whether forward runs the blocks on encoderkernels.h (fused, no autograd): inference
     /// (no gradients, not training) of float32 CPU tensors with oneDNN's sgemm in the process,
     /// and neither attentions nor hidden states asked for. Otherwise ATen's path, which records
     /// autograd graphs and returns the intermediates (Grad-CAM, attention maps, parity tests).
