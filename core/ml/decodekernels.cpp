@@ -35,40 +35,45 @@ inline Lanes load(const float *p)
 inline void store(float *p, const Lanes &v) { std::memcpy(p, &v, sizeof v); }
 #endif
 
-/// acc[out] += x[i0..i1) · W[i0..i1, out]. Eight weight rows per pass over acc, so the partial
-/// sums (at most a few thousand floats, in L1) are loaded and stored once per eight rows (4-5 %
-/// faster than four on the decode step's shapes, which are a little faster than two).
-constexpr int kRowsPerPass = 8;
+/// acc[out] += x[i0..i1) · W[i0..i1, out]. Column blocks of four vectors stay in registers
+/// while the rows stream past: no partial sums go through L1 on every row, and each thread's
+/// reads are one constant-stride stream the prefetcher follows. Measured against the former
+/// eight-rows-per-pass loop over the decode step's 12 x 6 projections (397 MB, 2 threads, one
+/// region): 7.5-8.6 vs 7.9-12.0 ms, depending on the minute.
+constexpr int64_t kBlockLanes = 4 * kLanes;
 
 SATGPT_MULTIVERSION
 void accumulateRows(const float *x, const float *w, int64_t i0, int64_t i1, int64_t out, float *acc)
 {
-    int64_t i = i0;
+    int64_t j = 0;
 #if defined(__GNUC__)
-    for (; i + kRowsPerPass <= i1; i += kRowsPerPass) {
-        float xs[kRowsPerPass];
-        const float *rows[kRowsPerPass];
-        for (int r = 0; r < kRowsPerPass; ++r) {
-            xs[r] = x[i + r];
-            rows[r] = w + (i + r) * out;
+    for (; j + kBlockLanes <= out; j += kBlockLanes) {
+        Lanes a0 = load(acc + j), a1 = load(acc + j + kLanes), a2 = load(acc + j + 2 * kLanes), a3 = load(acc + j + 3 * kLanes);
+        for (int64_t i = i0; i < i1; ++i) {
+            const float xi = x[i];
+            const float *wi = w + i * out + j;
+            a0 += xi * load(wi);
+            a1 += xi * load(wi + kLanes);
+            a2 += xi * load(wi + 2 * kLanes);
+            a3 += xi * load(wi + 3 * kLanes);
         }
-        int64_t j = 0;
-        for (; j + kLanes <= out; j += kLanes) {
-            Lanes sum = load(acc + j);
-            for (int r = 0; r < kRowsPerPass; ++r)
-                sum += xs[r] * load(rows[r] + j);
-            store(acc + j, sum);
-        }
-        for (; j < out; ++j)
-            for (int r = 0; r < kRowsPerPass; ++r)
-                acc[j] += xs[r] * rows[r][j];
+        store(acc + j, a0);
+        store(acc + j + kLanes, a1);
+        store(acc + j + 2 * kLanes, a2);
+        store(acc + j + 3 * kLanes, a3);
+    }
+    for (; j + kLanes <= out; j += kLanes) {
+        Lanes a = load(acc + j);
+        for (int64_t i = i0; i < i1; ++i)
+            a += x[i] * load(w + i * out + j);
+        store(acc + j, a);
     }
 #endif
-    for (; i < i1; ++i) {
-        const float xi = x[i];
-        const float *wi = w + i * out;
-        for (int64_t j = 0; j < out; ++j)
-            acc[j] += xi * wi[j];
+    for (; j < out; ++j) {
+        float a = acc[j];
+        for (int64_t i = i0; i < i1; ++i)
+            a += x[i] * w[i * out + j];
+        acc[j] = a;
     }
 }
 
@@ -152,7 +157,7 @@ constexpr int64_t kParallelWeights = 64 * 1024;
 
 void gemvInOut(const float *x, const float *w, const float *b, int64_t in, int64_t out, float *y)
 {
-    const int64_t threads = in * out < kParallelWeights ? 1 : std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), in / kRowsPerPass));
+    const int64_t threads = in * out < kParallelWeights ? 1 : std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), in / 8));
     if (threads == 1) {
         if (b)
             std::copy(b, b + out, y);

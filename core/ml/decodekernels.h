@@ -2,18 +2,18 @@
 #pragma once
 
 // The kernels of a decode step (one new token against cached keys and values), on raw float32
-// buffers. Matrix-vector products: A decode step is
-// one pass over ~550 MB of weights, so its speed is how close these come to the machine's read
-// bandwidth: BLAS gemv reached ~65 % of what a plain sum over the same bytes reaches (one call
-// per projection, 73 calls a step), these stream each thread's half of the weight once and
-// reach ~90 % (measured with `satgpt bench model`, docs/model.md).
+// buffers. A decode step is one pass over ~550 MB of weights, so its speed is how close these
+// matrix-vector products come to the machine's read bandwidth: BLAS gemv reached ~65 % of what
+// summing the same tensors reaches (one call per projection, 73 calls a step); these stream each
+// thread's share of the weight once and reach 85-95 % (`satgpt bench model`, docs/model.md).
 
 #include <cstdint>
 
 namespace satgpt::ml::detail {
 
 /// y[out] = b + x[in] · W[in, out]: GPT-2's Conv1D layout, W row-major and contiguous. b may be
-/// null. Each thread takes a contiguous block of W's rows and sums into its own partial y.
+/// null. Each thread takes a contiguous block of W's rows and sums into its own partial y,
+/// 64 columns at a time in registers.
 void gemvInOut(const float *x, const float *w, const float *b, int64_t in, int64_t out, float *y);
 
 /// y[out] = b + W[out, in] · x[in]: nn.Linear's layout (also GPT-2's tied lm_head), W row-major
