@@ -78,8 +78,8 @@ int runBenchModel(const QStringList &args)
     }
     out << QString::fromStdString(res.config) << '\n'
         << "BLAS: " << QString::fromStdString(ml::blasDescription()) << '\n'
-        << QStringLiteral("threads %1, %2 M parameters; measured fp32 matmul %3 GFLOP/s (BLAS %4, oneDNN %5), "
-                          "read bandwidth %6 GB/s\n")
+        << QStringLiteral("threads %1, %2 M parameters; fp32 1024^2 matmul %3 GFLOP/s alongside the encodes (at start: "
+                          "BLAS %4, oneDNN %5), 256 MB read %6 GB/s alongside the decode steps\n")
                .arg(res.threads)
                .arg(res.parameterCount / 1e6, 0, 'f', 1)
                .arg(res.matmulGflops, 0, 'f', 1)

@@ -37,10 +37,10 @@ struct ModelBenchResult
 {
     std::string config;            ///< description of the model benchmarked
     int threads = 0;
-    double matmulGflops = 0.0;     ///< measured fp32 1024^2 matmul rate: the faster of the two below
-    double blasMatmulGflops = 0.0; ///< through ATen (the BLAS libtorch links)
-    double oneDnnMatmulGflops = 0.0; ///< through oneDNN's sgemm (gemm.h), 0 where the process lacks it
-    double readBandwidthGBs = 0.0; ///< measured memory read bandwidth
+    double matmulGflops = 0.0;     ///< fp32 1024^2 matmul rate (faster library), median alongside the encodes
+    double blasMatmulGflops = 0.0; ///< through ATen (the BLAS libtorch links), at start
+    double oneDnnMatmulGflops = 0.0; ///< through oneDNN's sgemm (gemm.h) at start, 0 where the process lacks it
+    double readBandwidthGBs = 0.0; ///< 256 MB read bandwidth, median alongside the decode steps
     double encodeGflop = 0.0;      ///< FLOPs of one image encode
     double decodeBytesPerToken = 0.0;
     double parameterCount = 0.0;
@@ -48,9 +48,9 @@ struct ModelBenchResult
 };
 
 /// Builds the full-size model (ViT-B/16 at 224 + GPT-2 small with cross-attention, random
-/// weights), measures the machine's matmul rate and read bandwidth, then times encode, decode
-/// steps with and without KV cache, a greedy caption and batched generation; medians after
-/// warm-up. `log` receives progress lines. Takes about a minute on two cores.
+/// weights), then times encode, decode steps with and without KV cache, a greedy caption and
+/// batched generation; medians after warm-up. The matmul rate and the read bandwidth behind
+/// the bounds are measured alternating with the encodes and the decode steps they bound. `log` receives progress lines. Takes about a minute on two cores.
 Result<ModelBenchResult> runModelBenchmark(const ModelBenchOptions &options,
                                            const std::function<void(const std::string &)> &log = {});
 
