@@ -7,6 +7,9 @@
 // precompiled header, with OpenMP on (CMakeLists.txt), so at::parallel_for's inline OpenMP
 // region really forks. Without -fopenmp that region silently runs on one thread.
 #include <ATen/Parallel.h>
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -150,6 +153,59 @@ void addScaled(float *y, float a, const float *x, int64_t n)
         y[i] += a * x[i];
 }
 
+/// out[d] = softmax(q·k_s · scale + mask_s) v over S keys (k_s = k + s * kRow, likewise v);
+/// mask may be null. probs: scratch of S floats.
+void attendHead(const float *q, const float *k, int64_t kRow, const float *v, int64_t vRow, const float *mask,
+                int64_t keys, int64_t headDim, float scale, float *probs, float *out)
+{
+    float top = -std::numeric_limits<float>::infinity();
+    for (int64_t s = 0; s < keys; ++s) {
+        float score = dotProduct(q, k + s * kRow, headDim) * scale;
+        if (mask)
+            score += mask[s];
+        probs[s] = score;
+        top = std::max(top, score);
+    }
+    // A row masked everywhere (the lowest float added to every key) still normalises, as
+    // softmax does: subtracting the row's maximum keeps exp() finite.
+    float total = 0.0f;
+    for (int64_t s = 0; s < keys; ++s) {
+        probs[s] = std::exp(probs[s] - top);
+        total += probs[s];
+    }
+    std::fill(out, out + headDim, 0.0f);
+    for (int64_t s = 0; s < keys; ++s)
+        addScaled(out, probs[s] / total, v + s * vRow, headDim);
+}
+
+/// Two-pass layer norm of one vector, as ATen's.
+void layerNormVector(const float *x, int64_t n, const float *gamma, const float *beta, float eps, float *out)
+{
+    float sum = 0.0f;
+    for (int64_t i = 0; i < n; ++i)
+        sum += x[i];
+    const float mean = sum / static_cast<float>(n);
+    float squares = 0.0f;
+    for (int64_t i = 0; i < n; ++i)
+        squares += (x[i] - mean) * (x[i] - mean);
+    const float scale = 1.0f / std::sqrt(squares / static_cast<float>(n) + eps);
+    for (int64_t i = 0; i < n; ++i)
+        out[i] = (x[i] - mean) * scale * gamma[i] + beta[i];
+}
+
+float activate(float v, DecoderActivation activation)
+{
+    switch (activation) {
+    case DecoderActivation::GeluTanh:
+        return 0.5f * v * (1.0f + std::tanh(0.79788456080286536f * (v + 0.044715f * v * v * v)));
+    case DecoderActivation::GeluErf:
+        return 0.5f * v * (1.0f + std::erf(v * 0.70710678118654752f));
+    case DecoderActivation::Relu:
+        return v > 0.0f ? v : 0.0f;
+    }
+    return v;
+}
+
 /// Below this many weights a second thread costs more to wake than it saves.
 constexpr int64_t kParallelWeights = 64 * 1024;
 
@@ -201,29 +257,123 @@ void singleQueryAttention(const float *q, HeadStrides qs, const float *k, HeadSt
             const float *qh = q + b * qs.batch + h * qs.head;
             const float *kh = k + b * ks.batch + h * ks.head;
             const float *vh = v + b * vs.batch + h * vs.head;
-            float top = -std::numeric_limits<float>::infinity();
-            for (int64_t s = 0; s < keys; ++s) {
-                float score = dotProduct(qh, kh + s * ks.row, headDim) * scale;
-                if (mask)
-                    score += mask[b * maskBatchStride + s];
-                probs[static_cast<size_t>(s)] = score;
-                top = std::max(top, score);
-            }
-            // A row masked everywhere (the lowest float added to every key) still normalises, as
-            // softmax does: subtracting the row's maximum keeps exp() finite.
-            float total = 0.0f;
-            for (int64_t s = 0; s < keys; ++s) {
-                const float e = std::exp(probs[static_cast<size_t>(s)] - top);
-                probs[static_cast<size_t>(s)] = e;
-                total += e;
-            }
-            float *oh = out + b * heads * headDim + h * headDim;
-            std::fill(oh, oh + headDim, 0.0f);
-            for (int64_t s = 0; s < keys; ++s) {
-                addScaled(oh, probs[static_cast<size_t>(s)] / total, vh + s * vs.row, headDim);
-            }
+            attendHead(qh, kh, ks.row, vh, vs.row, mask ? mask + b * maskBatchStride : nullptr, keys, headDim, scale,
+                       probs.data(), out + b * heads * headDim + h * headDim);
         }
     });
+}
+
+void decodeStep(const float *embedding, const std::vector<DecoderBlockWeights> &blocks,
+                const std::vector<DecoderBlockCache> &caches, const float *layerScales, const float *lnfWeight,
+                const float *lnfBias, const float *wte, const DecoderShape &shape, float *logits)
+{
+    const int64_t E = shape.embed, heads = shape.heads, d = E / heads, I = shape.inner, past = shape.past,
+                  S = past + 1, widest = std::max(3 * E, I);
+#if defined(_OPENMP)
+    const int threads = std::max(1, at::get_num_threads());
+#else
+    const int threads = 1;
+#endif
+    // Two sets of per-thread partial products, used in turn: a set is rewritten only after the
+    // barrier that follows the next product, by which time every thread has read it.
+    std::vector<float> partials(static_cast<size_t>(2 * threads * widest));
+
+#if defined(_OPENMP)
+#pragma omp parallel num_threads(threads)
+#endif
+    {
+#if defined(_OPENMP)
+        const int64_t t = omp_get_thread_num(), P = omp_get_num_threads();
+#define SATGPT_BARRIER _Pragma("omp barrier")
+#else
+        const int64_t t = 0, P = 1;
+#define SATGPT_BARRIER
+#endif
+        const auto share = [&](int64_t n, int64_t who) { return n * who / P; };
+        std::vector<float> h(embedding, embedding + E), normed(E), context(E), mid(I), q(E),
+            probs(static_cast<size_t>(std::max(S, shape.crossLength)));
+        int set = 0;
+        const auto mine = [&](int64_t width) {
+            float *p = partials.data() + (set * threads + t) * widest;
+            std::fill(p, p + width, 0.0f);
+            return p;
+        };
+        // Sum of all threads' partials of the set just written, at column j.
+        const auto gathered = [&](int64_t j) {
+            float v = 0.0f;
+            for (int64_t p = 0; p < P; ++p)
+                v += partials[static_cast<size_t>((set * threads + p) * widest + j)];
+            return v;
+        };
+        const auto addToResidual = [&](const float *bias) {
+            for (int64_t j = 0; j < E; ++j)
+                h[j] += bias[j] + gathered(j);
+            set ^= 1;
+        };
+        // This thread's heads, and so its rows of the output projection that follows.
+        const int64_t head0 = share(heads, t), head1 = share(heads, t + 1);
+        const int64_t in0 = share(E, t), in1 = share(E, t + 1);
+
+        for (size_t li = 0; li < blocks.size(); ++li) {
+            const auto &w = blocks[li];
+            const auto &c = caches[li];
+            const float scale = 1.0f / layerScales[li];
+
+            layerNormVector(h.data(), E, w.ln1Weight, w.ln1Bias, shape.layerNormEps, normed.data());
+            accumulateRows(normed.data(), w.attnWeight, in0, in1, 3 * E, mine(3 * E));
+            SATGPT_BARRIER
+            for (int64_t hd = head0; hd < head1; ++hd) {
+                float *key = c.key + hd * S * d, *value = c.value + hd * S * d;
+                if (past > 0) {
+                    std::copy(c.pastKey + hd * past * d, c.pastKey + (hd + 1) * past * d, key);
+                    std::copy(c.pastValue + hd * past * d, c.pastValue + (hd + 1) * past * d, value);
+                }
+                for (int64_t i = 0; i < d; ++i) {
+                    const int64_t j = hd * d + i;
+                    q[j] = w.attnBias[j] + gathered(j);
+                    key[past * d + i] = w.attnBias[E + j] + gathered(E + j);
+                    value[past * d + i] = w.attnBias[2 * E + j] + gathered(2 * E + j);
+                }
+                attendHead(q.data() + hd * d, key, d, value, d, nullptr, S, d, scale, probs.data(), context.data() + hd * d);
+            }
+            set ^= 1;
+            accumulateRows(context.data(), w.projWeight, head0 * d, head1 * d, E, mine(E));
+            SATGPT_BARRIER
+            addToResidual(w.projBias);
+
+            if (c.crossKey) {
+                layerNormVector(h.data(), E, w.lnCrossWeight, w.lnCrossBias, shape.layerNormEps, normed.data());
+                accumulateRows(normed.data(), w.crossQueryWeight, in0, in1, E, mine(E));
+                SATGPT_BARRIER
+                for (int64_t hd = head0; hd < head1; ++hd) {
+                    for (int64_t i = 0; i < d; ++i)
+                        q[hd * d + i] = w.crossQueryBias[hd * d + i] + gathered(hd * d + i);
+                    attendHead(q.data() + hd * d, c.crossKey + hd * c.crossKeyStrides.head, c.crossKeyStrides.row,
+                               c.crossValue + hd * c.crossValueStrides.head, c.crossValueStrides.row, nullptr,
+                               shape.crossLength, d, scale, probs.data(), context.data() + hd * d);
+                }
+                set ^= 1;
+                accumulateRows(context.data(), w.crossProjWeight, head0 * d, head1 * d, E, mine(E));
+                SATGPT_BARRIER
+                addToResidual(w.crossProjBias);
+            }
+
+            layerNormVector(h.data(), E, w.ln2Weight, w.ln2Bias, shape.layerNormEps, normed.data());
+            accumulateRows(normed.data(), w.fcWeight, in0, in1, I, mine(I));
+            SATGPT_BARRIER
+            // Each thread activates only the hidden units whose fc2 rows it multiplies.
+            const int64_t inner0 = share(I, t), inner1 = share(I, t + 1);
+            for (int64_t i = inner0; i < inner1; ++i)
+                mid[i] = activate(w.fcBias[i] + gathered(i), shape.activation);
+            set ^= 1;
+            accumulateRows(mid.data(), w.fc2Weight, inner0, inner1, E, mine(E));
+            SATGPT_BARRIER
+            addToResidual(w.fc2Bias);
+        }
+        layerNormVector(h.data(), E, lnfWeight, lnfBias, shape.layerNormEps, normed.data());
+        dotRows(normed.data(), wte, nullptr, share(shape.vocab, t), share(shape.vocab, t + 1), E, logits);
+#undef SATGPT_BARRIER
+    }
 }
 
 } // namespace satgpt::ml::detail

@@ -8,6 +8,7 @@
 // thread's share of the weight once and reach 85-95 % (`satgpt bench model`, docs/model.md).
 
 #include <cstdint>
+#include <vector>
 
 namespace satgpt::ml::detail {
 
@@ -34,5 +35,43 @@ struct HeadStrides {
 void singleQueryAttention(const float *q, HeadStrides qs, const float *k, HeadStrides ks, const float *v,
                           HeadStrides vs, const float *mask, int64_t maskBatchStride, int64_t batch, int64_t heads,
                           int64_t keys, int64_t headDim, float scale, float *out);
+
+/// One GPT-2 block's parameters for decodeStep: Conv1D weights [in, out], row-major,
+/// contiguous; the cross-attention ones null where the decoder has none.
+struct DecoderBlockWeights {
+    const float *ln1Weight, *ln1Bias, *attnWeight, *attnBias, *projWeight, *projBias;
+    const float *lnCrossWeight, *lnCrossBias, *crossQueryWeight, *crossQueryBias, *crossProjWeight, *crossProjBias;
+    const float *ln2Weight, *ln2Bias, *fcWeight, *fcBias, *fc2Weight, *fc2Bias;
+};
+
+/// One block's keys and values for decodeStep. pastKey/pastValue [heads, past, d] contiguous
+/// (may be null when past is 0); key/value [heads, past + 1, d] receive past and the new token.
+/// crossKey/crossValue: the image's cross-attention keys and values (null without).
+struct DecoderBlockCache {
+    const float *pastKey, *pastValue;
+    float *key, *value;
+    const float *crossKey, *crossValue;
+    HeadStrides crossKeyStrides, crossValueStrides;
+};
+
+enum class DecoderActivation { GeluTanh, GeluErf, Relu };
+
+struct DecoderShape {
+    int64_t embed = 0, heads = 0, inner = 0, vocab = 0;
+    int64_t past = 0;     ///< cached tokens before this one
+    int64_t crossLength = 0;
+    float layerNormEps = 1e-5f;
+    DecoderActivation activation = DecoderActivation::GeluTanh;
+};
+
+/// A whole decode step for one sequence (batch 1, one new token) in a single parallel region:
+/// h (the token's embedding, [embed]) through every block and ln_f, then logits[vocab] against
+/// the tied embedding wte [vocab, embed]. layerScales[i] divides block i's attention scores.
+/// Every thread keeps its own copy of the residual stream (the same sums in the same order), so
+/// the only synchronisation is one barrier per projection, where partial products meet; the
+/// ATen path spends ~700 small operations a step on what this does in place (docs/model.md).
+void decodeStep(const float *embedding, const std::vector<DecoderBlockWeights> &blocks,
+                const std::vector<DecoderBlockCache> &caches, const float *layerScales, const float *lnfWeight,
+                const float *lnfBias, const float *wte, const DecoderShape &shape, float *logits);
 
 } // namespace satgpt::ml::detail

@@ -140,9 +140,113 @@ void GPT2LMHeadModel::to(const torch::TensorOptions &options)
         *t = t->to(options);
 }
 
+GPT2Output GPT2LMHeadModel::fusedDecodeStep(const GPT2Input &in) const
+{
+    GPT2Cache *cache = in.cache;
+    const auto &ids = in.inputIds;
+    if (!cache || cache->empty() || m_training || at::GradMode::is_enabled() || in.outputAttentions ||
+        in.outputHiddenStates || in.outputPresents || in.attentionMask.defined() || in.positionIds.defined() ||
+        in.encoderAttentionMask.defined() || ids.dim() != 2 || ids.size(0) != 1 || ids.size(1) != 1 || !ids.is_cpu() ||
+        cache->key.size() != m_layers.size())
+        return {};
+    const auto plain = [](const torch::Tensor &t) {
+        return t.defined() && t.is_cpu() && t.scalar_type() == torch::kFloat && t.is_contiguous();
+    };
+    if (!plain(m_wte) || !plain(m_wpe) || !plain(m_lnfW) || !plain(m_lnfB))
+        return {};
+    const int64_t E = m_config.nEmbd, heads = m_config.nHead, d = E / heads, past = cache->length();
+    if (past + 1 > m_config.nPositions)
+        return {}; // the general path reports it
+    const bool cross = m_config.addCrossAttention && cache->crossKey.size() == m_layers.size() &&
+                       !cache->crossKey.empty() && cache->crossKey[0].defined();
+    detail::DecoderShape shape;
+    shape.embed = E;
+    shape.heads = heads;
+    shape.inner = m_config.innerSize();
+    shape.vocab = m_config.vocabSize;
+    shape.past = past;
+    shape.layerNormEps = static_cast<float>(m_config.layerNormEpsilon);
+    const auto &act = m_config.activationFunction;
+    shape.activation = act == "gelu" ? detail::DecoderActivation::GeluErf
+        : act == "relu"              ? detail::DecoderActivation::Relu
+                                     : detail::DecoderActivation::GeluTanh; // as detail::activation
+    std::vector<detail::DecoderBlockWeights> blocks;
+    std::vector<detail::DecoderBlockCache> caches;
+    std::vector<float> scales;
+    std::vector<torch::Tensor> pastKeys, pastValues, keys, values;
+    const auto f = [](const torch::Tensor &t) { return t.data_ptr<float>(); };
+    for (size_t li = 0; li < m_layers.size(); ++li) {
+        const auto &l = m_layers[li];
+        for (const auto *t : {&l.ln1W, &l.ln1B, &l.attnW, &l.attnB, &l.projW, &l.projB, &l.ln2W, &l.ln2B, &l.fcW, &l.fcB,
+                              &l.fc2W, &l.fc2B})
+            if (!plain(*t))
+                return {};
+        const auto &pk = cache->key[li], &pv = cache->value[li];
+        if (!pk.defined() || !pv.defined() || pk.dim() != 4 || pk.size(0) != 1 || pk.size(1) != heads ||
+            pk.size(2) != past || pk.size(3) != d || pv.sizes() != pk.sizes() || !pk.is_cpu() ||
+            pk.scalar_type() != torch::kFloat || pv.scalar_type() != torch::kFloat)
+            return {};
+        detail::DecoderBlockWeights w{f(l.ln1W), f(l.ln1B), f(l.attnW), f(l.attnB), f(l.projW), f(l.projB),
+                                      nullptr,   nullptr,   nullptr,    nullptr,    nullptr,    nullptr,
+                                      f(l.ln2W), f(l.ln2B), f(l.fcW),   f(l.fcB),   f(l.fc2W),  f(l.fc2B)};
+        detail::DecoderBlockCache c{};
+        if (cross) {
+            for (const auto *t : {&l.lnxW, &l.lnxB, &l.xqW, &l.xqB, &l.xprojW, &l.xprojB})
+                if (!plain(*t))
+                    return {};
+            const auto &ck = cache->crossKey[li], &cv = cache->crossValue[li];
+            if (!ck.defined() || !cv.defined() || ck.dim() != 4 || ck.size(0) != 1 || ck.size(1) != heads ||
+                ck.size(3) != d || cv.sizes() != ck.sizes() || ck.stride(3) != 1 || cv.stride(3) != 1 || !ck.is_cpu() ||
+                ck.scalar_type() != torch::kFloat || cv.scalar_type() != torch::kFloat)
+                return {};
+            w.lnCrossWeight = f(l.lnxW);
+            w.lnCrossBias = f(l.lnxB);
+            w.crossQueryWeight = f(l.xqW);
+            w.crossQueryBias = f(l.xqB);
+            w.crossProjWeight = f(l.xprojW);
+            w.crossProjBias = f(l.xprojB);
+            c.crossKey = f(ck);
+            c.crossValue = f(cv);
+            c.crossKeyStrides = {ck.stride(0), ck.stride(1), ck.stride(2)};
+            c.crossValueStrides = {cv.stride(0), cv.stride(1), cv.stride(2)};
+            shape.crossLength = ck.size(2);
+        }
+        pastKeys.push_back(pk.contiguous()); // the prompt's cache is a view of its projection
+        pastValues.push_back(pv.contiguous());
+        keys.push_back(torch::empty({1, heads, past + 1, d}, pk.options()));
+        values.push_back(torch::empty({1, heads, past + 1, d}, pk.options()));
+        c.pastKey = f(pastKeys.back());
+        c.pastValue = f(pastValues.back());
+        c.key = f(keys.back());
+        c.value = f(values.back());
+        blocks.push_back(w);
+        caches.push_back(c);
+        double scale = m_config.scaleAttnWeights ? std::sqrt(static_cast<double>(d)) : 1.0;
+        if (m_config.scaleAttnByInverseLayerIdx)
+            scale *= static_cast<double>(li + 1);
+        scales.push_back(static_cast<float>(scale));
+    }
+    const int64_t id = ids.item<int64_t>();
+    if (id < 0 || id >= m_config.vocabSize)
+        return {}; // the general path reports it
+    std::vector<float> embedding(static_cast<size_t>(E));
+    const float *tokenRow = f(m_wte) + id * E, *positionRow = f(m_wpe) + past * E;
+    for (int64_t i = 0; i < E; ++i)
+        embedding[static_cast<size_t>(i)] = tokenRow[i] + positionRow[i];
+    GPT2Output out;
+    out.logits = torch::empty({1, 1, m_config.vocabSize}, m_wte.options());
+    detail::decodeStep(embedding.data(), blocks, caches, scales.data(), f(m_lnfW), f(m_lnfB), f(m_wte), shape,
+                       f(out.logits));
+    cache->key = std::move(keys);
+    cache->value = std::move(values);
+    return out;
+}
+
 GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
 {
     using namespace detail;
+    if (auto fused = fusedDecodeStep(in); fused.logits.defined())
+        return fused;
     GPT2Output out;
     const auto &ids = in.inputIds;
     const auto B = ids.size(0), T = ids.size(1);

@@ -80,6 +80,10 @@ private:
         torch::Tensor ln2W, ln2B, fcW, fcB, fc2W, fc2B;
     };
     std::vector<torch::Tensor *> allTensors();
+    /// The whole step on decodekernels.h's decodeStep where it applies (one sequence, one new
+    /// token after a filled cache, nothing but logits asked for, inference on float32 CPU);
+    /// otherwise an output with undefined logits.
+    GPT2Output fusedDecodeStep(const GPT2Input &input) const;
 
     GPT2Config m_config;
     bool m_training = false;

@@ -760,6 +760,69 @@ private Q_SLOTS:
         torch::set_num_threads(previousThreads);
     }
 
+    // A decode step of one sequence runs whole on decodeStep (decodekernels.h); asking for the
+    // presents keeps ATen's path. Both must give the same logits and the same grown cache, with
+    // and without cross-attention, for each activation, with per-layer attention scaling, and
+    // over several steps (the cache the fused step wrote feeds the next one).
+    void fusedDecodeStepMatchesGeneralPath()
+    {
+        torch::manual_seed(41);
+        const int previousThreads = torch::get_num_threads();
+        for (const std::string activation : {"gelu_new", "gelu", "relu"}) {
+            for (const bool cross : {true, false}) {
+                GPT2Config c;
+                c.vocabSize = 97;
+                c.nPositions = 32;
+                c.nEmbd = 48;
+                c.nLayer = 3;
+                c.nHead = 4; // heads of 12: not a multiple of the 16-float lanes
+                c.activationFunction = activation;
+                c.addCrossAttention = cross;
+                c.scaleAttnByInverseLayerIdx = activation == "gelu";
+                GPT2LMHeadModel model(c);
+                model.initRandom(0.2);
+                for (auto &t : model.parameters()) // biases and norms away from 0 and 1
+                    if (t.dim() == 1)
+                        t.normal_(0.0, 0.3);
+                const auto encoder = torch::randn({1, 13, c.nEmbd});
+                for (int threads : {1, 2}) {
+                    torch::set_num_threads(threads);
+                    torch::InferenceMode guard;
+                    GPT2Cache fusedCache, atenCache;
+                    GPT2Input prompt;
+                    prompt.inputIds = torch::randint(0, c.vocabSize, {1, 5}, torch::kLong);
+                    if (cross)
+                        prompt.encoderHiddenStates = encoder;
+                    prompt.cache = &fusedCache;
+                    model.forward(prompt);
+                    prompt.cache = &atenCache;
+                    model.forward(prompt);
+                    for (int step = 0; step < 3; ++step) {
+                        GPT2Input in;
+                        in.inputIds = torch::randint(0, c.vocabSize, {1, 1}, torch::kLong);
+                        in.cache = &fusedCache;
+                        const auto fused = model.forward(in);
+                        in.cache = &atenCache;
+                        in.outputPresents = true;
+                        const auto aten = model.forward(in);
+                        const auto what = QStringLiteral("%1, cross %2, %3 threads, step %4")
+                                              .arg(QString::fromStdString(activation))
+                                              .arg(cross)
+                                              .arg(threads)
+                                              .arg(step);
+                        QVERIFY2(fused.presentKey.empty(), qPrintable(what)); // it did take the fused path
+                        QVERIFY2(torch::allclose(fused.logits, aten.logits, 1e-5, 1e-4), qPrintable(what));
+                        for (size_t l = 0; l < fusedCache.key.size(); ++l) {
+                            QVERIFY2(torch::allclose(fusedCache.key[l], atenCache.key[l], 1e-5, 1e-5), qPrintable(what));
+                            QVERIFY2(torch::allclose(fusedCache.value[l], atenCache.value[l], 1e-5, 1e-5), qPrintable(what));
+                        }
+                    }
+                }
+            }
+        }
+        torch::set_num_threads(previousThreads);
+    }
+
     void decodeKernelsMatchGeneralPath()
     {
         torch::manual_seed(12);
