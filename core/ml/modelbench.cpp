@@ -180,9 +180,8 @@ Result<ModelBenchResult> runModelBenchmark(const ModelBenchOptions &o, const std
             if (name.find("crossattention.c_attn.") == std::string::npos && name.find("wpe") == std::string::npos)
                 stepWeights.push_back(t);
         });
-        std::vector<double> stepTimes, readTimes;
-        for (int i = 0; i < o.warmup + std::max(o.repeats, 10); ++i) {
-            auto t0 = Clock::now();
+        const auto timedDecodeStepMs = [&] {
+            const auto t0 = Clock::now();
             cache.key = keys; // the same context length on every run
             cache.value = values;
             GPT2Input in;
@@ -190,8 +189,12 @@ Result<ModelBenchResult> runModelBenchmark(const ModelBenchOptions &o, const std
             in.cache = &cache;
             in.lastTokenLogitsOnly = true;
             (void)model.decoder().forward(in).logits.argmax(-1).item<int64_t>();
-            const double step = msSince(t0);
-            t0 = Clock::now();
+            return msSince(t0);
+        };
+        std::vector<double> stepTimes, readTimes;
+        for (int i = 0; i < o.warmup + std::max(o.repeats, 10); ++i) {
+            const double step = timedDecodeStepMs();
+            const auto t0 = Clock::now();
             float total = 0.0f;
             for (const auto &w : stepWeights)
                 total += w.sum().item<float>();
@@ -243,15 +246,7 @@ Result<ModelBenchResult> runModelBenchmark(const ModelBenchOptions &o, const std
             auto buf = torch::ones({bandwidthFloats});
             std::vector<double> steps, reads;
             for (int i = 0; i < o.warmup + std::max(o.repeats, 10); ++i) {
-                const auto t0 = Clock::now();
-                cache.key = keys;
-                cache.value = values;
-                GPT2Input in;
-                in.inputIds = one;
-                in.cache = &cache;
-                in.lastTokenLogitsOnly = true;
-                (void)model.decoder().forward(in).logits.argmax(-1).item<int64_t>();
-                const double step = msSince(t0);
+                const double step = timedDecodeStepMs();
                 const double read = timedReadMs(buf);
                 if (i >= o.warmup) {
                     steps.push_back(step);
