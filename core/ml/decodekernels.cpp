@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "decodekernels.h"
 
-#include "multiversion.h"
+#include "rowkernels.h"
+#include "simd.h"
 
 // Only ATen's thread pool, not the whole of libtorch: this file is built without the target's
 // precompiled header, with OpenMP on (CMakeLists.txt), so at::parallel_for's inline OpenMP
@@ -20,23 +21,6 @@
 namespace satgpt::ml::detail {
 namespace {
 
-#if defined(__GNUC__)
-// The 64-byte vector type never crosses this file's boundary, so its calling convention is moot.
-#pragma GCC diagnostic ignored "-Wpsabi"
-// 16 floats: one AVX-512 register, two AVX ones, four SSE ones; the compiler splits it to
-// whatever the clone below targets. aligned(4) because weight rows are only float-aligned.
-typedef float Lanes __attribute__((vector_size(64), aligned(4)));
-constexpr int64_t kLanes = 16;
-
-inline Lanes load(const float *p)
-{
-    Lanes v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
-inline void store(float *p, const Lanes &v) { std::memcpy(p, &v, sizeof v); }
-#endif
 
 /// acc[out] += x[i0..i1) · W[i0..i1, out]. Column blocks of four vectors stay in registers
 /// while the rows stream past: no partial sums go through L1 on every row, and each thread's
@@ -178,29 +162,16 @@ void attendHead(const float *q, const float *k, int64_t kRow, const float *v, in
         addScaled(out, probs[s] / total, v + s * vRow, headDim);
 }
 
-/// Two-pass layer norm of one vector, as ATen's.
-void layerNormVector(const float *x, int64_t n, const float *gamma, const float *beta, float eps, float *out)
-{
-    float sum = 0.0f;
-    for (int64_t i = 0; i < n; ++i)
-        sum += x[i];
-    const float mean = sum / static_cast<float>(n);
-    float squares = 0.0f;
-    for (int64_t i = 0; i < n; ++i)
-        squares += (x[i] - mean) * (x[i] - mean);
-    const float scale = 1.0f / std::sqrt(squares / static_cast<float>(n) + eps);
-    for (int64_t i = 0; i < n; ++i)
-        out[i] = (x[i] - mean) * scale * gamma[i] + beta[i];
-}
-
-float activate(float v, DecoderActivation activation)
+/// Exact (libm) forms, unlike the encoder's vectorised approximations: a step activates only a
+/// few thousand units, and generation follows ATen's logits as closely as it can.
+float activate(float v, Activation activation)
 {
     switch (activation) {
-    case DecoderActivation::GeluTanh:
+    case Activation::GeluTanh:
         return 0.5f * v * (1.0f + std::tanh(0.79788456080286536f * (v + 0.044715f * v * v * v)));
-    case DecoderActivation::GeluErf:
+    case Activation::GeluErf:
         return 0.5f * v * (1.0f + std::erf(v * 0.70710678118654752f));
-    case DecoderActivation::Relu:
+    case Activation::Relu:
         return v > 0.0f ? v : 0.0f;
     }
     return v;
@@ -319,7 +290,7 @@ void decodeStep(const float *embedding, const std::vector<DecoderBlockWeights> &
             const auto &c = caches[li];
             const float scale = 1.0f / layerScales[li];
 
-            layerNormVector(h.data(), E, w.ln1Weight, w.ln1Bias, shape.layerNormEps, normed.data());
+            normalizeRow(h.data(), E, nullptr, w.ln1Weight, w.ln1Bias, shape.layerNormEps, normed.data());
             accumulateRows(normed.data(), w.attnWeight, in0, in1, 3 * E, mine(3 * E));
             SATGPT_BARRIER
             for (int64_t hd = head0; hd < head1; ++hd) {
@@ -342,7 +313,7 @@ void decodeStep(const float *embedding, const std::vector<DecoderBlockWeights> &
             addToResidual(w.projBias);
 
             if (c.crossKey) {
-                layerNormVector(h.data(), E, w.lnCrossWeight, w.lnCrossBias, shape.layerNormEps, normed.data());
+                normalizeRow(h.data(), E, nullptr, w.lnCrossWeight, w.lnCrossBias, shape.layerNormEps, normed.data());
                 accumulateRows(normed.data(), w.crossQueryWeight, in0, in1, E, mine(E));
                 SATGPT_BARRIER
                 for (int64_t hd = head0; hd < head1; ++hd) {
@@ -358,7 +329,7 @@ void decodeStep(const float *embedding, const std::vector<DecoderBlockWeights> &
                 addToResidual(w.crossProjBias);
             }
 
-            layerNormVector(h.data(), E, w.ln2Weight, w.ln2Bias, shape.layerNormEps, normed.data());
+            normalizeRow(h.data(), E, nullptr, w.ln2Weight, w.ln2Bias, shape.layerNormEps, normed.data());
             accumulateRows(normed.data(), w.fcWeight, in0, in1, I, mine(I));
             SATGPT_BARRIER
             // Each thread activates only the hidden units whose fc2 rows it multiplies.
@@ -370,7 +341,7 @@ void decodeStep(const float *embedding, const std::vector<DecoderBlockWeights> &
             SATGPT_BARRIER
             addToResidual(w.fc2Bias);
         }
-        layerNormVector(h.data(), E, lnfWeight, lnfBias, shape.layerNormEps, normed.data());
+        normalizeRow(h.data(), E, nullptr, lnfWeight, lnfBias, shape.layerNormEps, normed.data());
         dotRows(normed.data(), wte, nullptr, share(shape.vocab, t), share(shape.vocab, t + 1), E, logits);
 #undef SATGPT_BARRIER
     }

@@ -7,6 +7,8 @@
 // summing the same tensors reaches (one call per projection, 73 calls a step); these stream each
 // thread's share of the weight once and reach 85-95 % (`satgpt bench model`, docs/model.md).
 
+#include "rowkernels.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -54,14 +56,12 @@ struct DecoderBlockCache {
     HeadStrides crossKeyStrides, crossValueStrides;
 };
 
-enum class DecoderActivation { GeluTanh, GeluErf, Relu };
-
 struct DecoderShape {
     int64_t embed = 0, heads = 0, inner = 0, vocab = 0;
     int64_t past = 0;     ///< cached tokens before this one
     int64_t crossLength = 0;
     float layerNormEps = 1e-5f;
-    DecoderActivation activation = DecoderActivation::GeluTanh;
+    Activation activation = Activation::GeluTanh;
 };
 
 /// A whole decode step for one sequence (batch 1, one new token) in a single parallel region:

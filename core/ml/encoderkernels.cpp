@@ -2,7 +2,8 @@
 #include "encoderkernels.h"
 
 #include "gemm.h"
-#include "multiversion.h"
+#include "rowkernels.h"
+#include "simd.h"
 
 // ATen's thread pool only; built with OpenMP and without the precompiled header, as
 // decodekernels.cpp (see CMakeLists.txt).
@@ -59,25 +60,20 @@ inline float erfApprox(float x)
     return x < 0.0f ? -e : e;
 }
 
-inline float activate(float v, EncoderActivation activation)
+inline float activate(float v, Activation activation)
 {
     switch (activation) {
-    case EncoderActivation::GeluErf:
+    case Activation::GeluErf:
         return 0.5f * v * (1.0f + erfApprox(v * 0.70710678118654752f));
-    case EncoderActivation::GeluTanh: {
+    case Activation::GeluTanh: {
         const float u = 0.79788456080286536f * (v + 0.044715f * v * v * v);
         return 0.5f * v * (2.0f - 2.0f / (expApprox(2.0f * u) + 1.0f)); // 1 + tanh(u)
     }
-    case EncoderActivation::Relu:
+    case Activation::Relu:
         return v > 0.0f ? v : 0.0f;
     }
     return v;
 }
-
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi" // the 64-byte vector type never crosses this file
-typedef float Lanes __attribute__((vector_size(64), aligned(4)));
-#endif
 
 /// Softmax of each of `rows` rows of `cols` floats, in place. The maximum and the sum run on
 /// explicit 16-float vectors: GCC 12 vectorises neither as a reduction here (NaN rules for max).
@@ -89,13 +85,10 @@ void softmaxRows(float *s, int64_t rows, int64_t cols)
         float top = -std::numeric_limits<float>::infinity();
         int64_t c = 0;
 #if defined(__GNUC__)
-        constexpr int64_t kLanes = sizeof(Lanes) / sizeof(float);
         if (cols >= kLanes) {
-            Lanes best;
-            std::memcpy(&best, row, sizeof best);
+            Lanes best = load(row);
             for (c = kLanes; c + kLanes <= cols; c += kLanes) {
-                Lanes v;
-                std::memcpy(&v, row + c, sizeof v);
+                const Lanes v = load(row + c);
                 best = v > best ? v : best;
             }
             for (int64_t l = 0; l < kLanes; ++l)
@@ -111,11 +104,8 @@ void softmaxRows(float *s, int64_t rows, int64_t cols)
         c = 0;
 #if defined(__GNUC__)
         Lanes sum = {};
-        for (; c + kLanes <= cols; c += kLanes) {
-            Lanes v;
-            std::memcpy(&v, row + c, sizeof v);
-            sum += v;
-        }
+        for (; c + kLanes <= cols; c += kLanes)
+            sum += load(row + c);
         for (int64_t l = 0; l < kLanes; ++l)
             total += sum[l];
 #endif
@@ -128,51 +118,25 @@ void softmaxRows(float *s, int64_t rows, int64_t cols)
     }
 }
 
-/// Layer norm of one row of n floats into out, after adding pendingBias (per column, if not null)
-/// to the row in place: the bias of the product that just added its branch to the residual.
-SATGPT_MULTIVERSION
-void normalizeRow(float *x, int64_t n, const float *pendingBias, const float *gamma, const float *beta, float eps,
-                  float *out)
-{
-    if (pendingBias) {
-#pragma omp simd
-        for (int64_t c = 0; c < n; ++c)
-            x[c] += pendingBias[c];
-    }
-    float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-    for (int64_t c = 0; c < n; ++c)
-        sum += x[c];
-    const float mean = sum / static_cast<float>(n);
-    float squares = 0.0f;
-#pragma omp simd reduction(+ : squares)
-    for (int64_t c = 0; c < n; ++c)
-        squares += (x[c] - mean) * (x[c] - mean);
-    const float scale = 1.0f / std::sqrt(squares / static_cast<float>(n) + eps);
-#pragma omp simd
-    for (int64_t c = 0; c < n; ++c)
-        out[c] = (x[c] - mean) * scale * gamma[c] + beta[c];
-}
-
 /// row[0..n) = activation(row + bias[0..n)).
 SATGPT_MULTIVERSION
-void biasActivateColumns(float *row, int64_t n, const float *bias, EncoderActivation activation)
+void biasActivateColumns(float *row, int64_t n, const float *bias, Activation activation)
 {
     switch (activation) {
-    case EncoderActivation::GeluErf:
+    case Activation::GeluErf:
 #pragma omp simd
         for (int64_t c = 0; c < n; ++c)
-            row[c] = activate(row[c] + bias[c], EncoderActivation::GeluErf);
+            row[c] = activate(row[c] + bias[c], Activation::GeluErf);
         break;
-    case EncoderActivation::GeluTanh:
+    case Activation::GeluTanh:
 #pragma omp simd
         for (int64_t c = 0; c < n; ++c)
-            row[c] = activate(row[c] + bias[c], EncoderActivation::GeluTanh);
+            row[c] = activate(row[c] + bias[c], Activation::GeluTanh);
         break;
-    case EncoderActivation::Relu:
+    case Activation::Relu:
 #pragma omp simd
         for (int64_t c = 0; c < n; ++c)
-            row[c] = activate(row[c] + bias[c], EncoderActivation::Relu);
+            row[c] = activate(row[c] + bias[c], Activation::Relu);
         break;
     }
 }

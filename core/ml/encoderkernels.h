@@ -15,12 +15,12 @@
 //   instead of ~10 ATen operations a block, each with its own temporaries.
 // Only for the products' library being oneDNN (gemm.h): callers check fastGemmAvailable().
 
+#include "rowkernels.h"
+
 #include <cstdint>
 #include <vector>
 
 namespace satgpt::ml::detail {
-
-enum class EncoderActivation { GeluErf, GeluTanh, Relu };
 
 /// One pre-norm ViT block's parameters. Weights [in, out], row-major, contiguous.
 struct EncoderBlockWeights {
@@ -37,7 +37,7 @@ struct EncoderShape {
     int64_t tokens = 0; ///< per image
     int64_t images = 0;
     float layerNormEps = 1e-12f;
-    EncoderActivation activation = EncoderActivation::GeluErf;
+    Activation activation = Activation::GeluErf;
 };
 
 /// Runs `blocks` in order over x[images * tokens, hidden] (row-major, image after image), in

@@ -166,10 +166,7 @@ GPT2Output GPT2LMHeadModel::fusedDecodeStep(const GPT2Input &in) const
     shape.vocab = m_config.vocabSize;
     shape.past = past;
     shape.layerNormEps = static_cast<float>(m_config.layerNormEpsilon);
-    const auto &act = m_config.activationFunction;
-    shape.activation = act == "gelu" ? detail::DecoderActivation::GeluErf
-        : act == "relu"              ? detail::DecoderActivation::Relu
-                                     : detail::DecoderActivation::GeluTanh; // as detail::activation
+    shape.activation = detail::activationFromName(m_config.activationFunction);
     std::vector<detail::DecoderBlockWeights> blocks;
     std::vector<detail::DecoderBlockCache> caches;
     std::vector<float> scales;

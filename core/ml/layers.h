@@ -6,6 +6,7 @@
 
 #include "decodekernels.h"
 #include "gemmops.h"
+#include "rowkernels.h"
 
 #include <torch/torch.h>
 
@@ -99,13 +100,17 @@ inline torch::Tensor layerNorm(const torch::Tensor &x, const torch::Tensor &w, c
     return at::layer_norm(x, {x.size(-1)}, w, b, eps);
 }
 
-/// HF activation names: "gelu" is the exact erf form, "gelu_new"/"gelu_pytorch_tanh" the tanh form.
+/// HF activation names, mapped by activationFromName (rowkernels.h), which the fused kernels use too.
 inline torch::Tensor activation(const torch::Tensor &x, const std::string &name)
 {
-    if (name == "gelu")
+    switch (activationFromName(name)) {
+    case Activation::GeluErf:
         return at::gelu(x);
-    if (name == "relu")
+    case Activation::Relu:
         return at::relu(x);
+    case Activation::GeluTanh:
+        break;
+    }
     return at::gelu(x, "tanh");
 }
 

@@ -87,9 +87,9 @@ Result<ModelBenchResult> runModelBenchmark(const ModelBenchOptions &o, const std
         torch::InferenceMode guard;
         torch::manual_seed(0);
 
-        // Machine bounds. This VM's neighbours move both by 20-40 % within a minute, so each bound
-        // below is re-measured alternating with the work it bounds (same minutes on both sides
-        // of the ratio); these first figures only pick the library and go into the header.
+        // Machine bounds. This VM's neighbours move them by 20-40 % within a minute, so each is
+        // measured alternating with the work it bounds (same minutes on both sides of the
+        // ratio); the products timed here only pick the library and go into the header.
         auto ma = torch::randn({1024, 1024}), mb = torch::randn({1024, 1024}), mc = torch::empty({1024, 1024});
         const double matmulFlop = 2.0 * 1024.0 * 1024.0 * 1024.0;
         const auto blasProduct = [&] { at::mm_out(mc, ma, mb); };
@@ -117,14 +117,8 @@ Result<ModelBenchResult> runModelBenchmark(const ModelBenchOptions &o, const std
             (void)buf.sum().item<float>();
             return msSince(t0);
         };
-        {
-            // Gone before the model is built (peak RSS); the decode bound allocates it again.
-            auto buf = torch::ones({bandwidthFloats});
-            const double ms = medianMs(2, 9, [&] { (void)buf.sum().item<float>(); });
-            r.readBandwidthGBs = static_cast<double>(bandwidthFloats) * 4.0 / (ms * 1e6);
-        }
-        r.matmulGflops = std::max(r.blasMatmulGflops, r.oneDnnMatmulGflops);
-        say("matmul " + std::to_string(r.matmulGflops) + " GFLOP/s, read bandwidth " + std::to_string(r.readBandwidthGBs) + " GB/s");
+        say("matmul at start: BLAS " + std::to_string(r.blasMatmulGflops) + " GFLOP/s, oneDNN " +
+            std::to_string(r.oneDnnMatmulGflops) + " GFLOP/s");
 
         VisionEncoderDecoderConfig cfg; // defaults: ViT-B/16 at 224, GPT-2 small
         cfg.decoder.addCrossAttention = true;

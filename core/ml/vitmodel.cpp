@@ -225,10 +225,7 @@ ViTOutput ViTModel::forward(const torch::Tensor &pixelValues, const ViTForwardOp
         shape.tokens = T;
         shape.images = B;
         shape.layerNormEps = static_cast<float>(m_config.layerNormEps);
-        // The same names as detail::activation: anything else is the tanh form there too.
-        shape.activation = m_config.hiddenAct == "gelu" ? detail::EncoderActivation::GeluErf
-            : m_config.hiddenAct == "relu"              ? detail::EncoderActivation::Relu
-                                                        : detail::EncoderActivation::GeluTanh;
+        shape.activation = detail::activationFromName(m_config.hiddenAct);
         std::vector<detail::EncoderBlockWeights> blocks;
         for (const auto &l : m_layers) {
             const auto f = [](const torch::Tensor &t) { return t.data_ptr<float>(); };

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Internal to core/ml: what the fused encoder (encoderkernels.h) and decode step
+// (decodekernels.h) share, torch-free.
+
+#include <cstdint>
+#include <string>
+
+namespace satgpt::ml::detail {
+
+enum class Activation { GeluErf, GeluTanh, Relu };
+
+/// HF's activation names: "gelu" is the exact erf form, "relu" is relu, and everything else
+/// ("gelu_new", "gelu_pytorch_tanh", ...) the tanh form, as detail::activation computes them.
+inline Activation activationFromName(const std::string &name)
+{
+    if (name == "gelu")
+        return Activation::GeluErf;
+    if (name == "relu")
+        return Activation::Relu;
+    return Activation::GeluTanh;
+}
+
+/// Layer norm of one row of n floats into out (two passes, as ATen's), after adding
+/// pendingBias (per column, if not null) to the row in place: the bias of the product that
+/// just added its branch to the residual stream.
+void normalizeRow(float *x, int64_t n, const float *pendingBias, const float *gamma, const float *beta, float eps,
+                  float *out);
+
+} // namespace satgpt::ml::detail
