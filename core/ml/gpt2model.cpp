@@ -355,6 +355,11 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
                 ck = splitHeads(kv[0], heads);
                 cv = splitHeads(kv[1], heads);
                 if (cache) {
+                    // Every later step reads them whole, from memory (the step's weights have
+                    // pushed them out of cache by then); a head's keys in one block read
+                    // 0.4-0.5 ms a step faster than strided rows of the projection.
+                    ck = ck.contiguous();
+                    cv = cv.contiguous();
                     cache->crossKey[li] = ck;
                     cache->crossValue[li] = cv;
                 }

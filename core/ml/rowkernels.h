@@ -28,4 +28,12 @@ inline Activation activationFromName(const std::string &name)
 void normalizeRow(float *x, int64_t n, const float *pendingBias, const float *gamma, const float *beta, float eps,
                   float *out);
 
+/// Softmax of each of `rows` rows of `cols` floats, in place, vectorised (exp from Cephes'
+/// polynomial, relative error ~2e-7).
+void softmaxRows(float *s, int64_t rows, int64_t cols);
+
+/// row[0..n) = activation(row + bias[0..n)), vectorised: erf from Abramowitz & Stegun 7.1.26
+/// (as ATen's vectorised GELU), tanh from the same exp (absolute error below 1e-6).
+void biasActivateColumns(float *row, int64_t n, const float *bias, Activation activation);
+
 } // namespace satgpt::ml::detail
