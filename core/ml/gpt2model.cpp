@@ -331,8 +331,10 @@ GPT2Output GPT2LMHeadModel::forward(const GPT2Input &in) const
             v = torch::cat({cache->value[li], v}, 2);
         }
         if (cache) {
-            cache->key[li] = k;
-            cache->value[li] = v;
+            // A prompt's keys and values are views of its projection; stored whole, the fused
+            // step reads them in place instead of copying them first.
+            cache->key[li] = past > 0 ? k : k.contiguous();
+            cache->value[li] = past > 0 ? v : v.contiguous();
         }
         if (in.outputPresents) {
             out.presentKey.push_back(k);
