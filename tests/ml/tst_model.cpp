@@ -797,6 +797,13 @@ private Q_SLOTS:
                     model.forward(prompt);
                     prompt.cache = &atenCache;
                     model.forward(prompt);
+                    // The prompt's cache is stored whole (not as views of its projections), so
+                    // the fused step reads it in place; each step after it keeps it so.
+                    for (size_t l = 0; l < fusedCache.key.size(); ++l) {
+                        QVERIFY(fusedCache.key[l].is_contiguous() && fusedCache.value[l].is_contiguous());
+                        if (cross)
+                            QVERIFY(fusedCache.crossKey[l].is_contiguous() && fusedCache.crossValue[l].is_contiguous());
+                    }
                     for (int step = 0; step < 3; ++step) {
                         GPT2Input in;
                         in.inputIds = torch::randint(0, c.vocabSize, {1, 1}, torch::kLong);
