@@ -185,7 +185,7 @@ public:
     }
 
 private:
-    // ~0.5 ms of pause instructions: longer than any wait measured between two products.
+    // 0.4-1 ms of pause instructions (by CPU): longer than any wait measured between two products.
     static constexpr int kSpins = 20000;
     static void pause()
     {
