@@ -14,9 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <cstring>
-#include <limits>
 #include <thread>
 #include <vector>
 #if defined(__x86_64__) || defined(__i386__)

@@ -208,7 +208,8 @@ GPT2Output GPT2LMHeadModel::fusedDecodeStep(const GPT2Input &in) const
             c.crossValueStrides = {cv.stride(0), cv.stride(1), cv.stride(2)};
             shape.crossLength = ck.size(2);
         }
-        pastKeys.push_back(pk.contiguous()); // the prompt's cache is a view of its projection
+        // A no-op for the caches forward() stores; a cache built elsewhere may hold views.
+        pastKeys.push_back(pk.contiguous());
         pastValues.push_back(pv.contiguous());
         keys.push_back(torch::empty({1, heads, past + 1, d}, pk.options()));
         values.push_back(torch::empty({1, heads, past + 1, d}, pk.options()));
